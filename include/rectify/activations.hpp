@@ -1,0 +1,83 @@
+#pragma once
+// The maths of each activation, written once. Every function is a template over V, which is
+// either the element type (the scalar form, which is also the tail of every kernel loop and the
+// meaning of the op) or an xsimd batch (the vector form): the same line serves both.
+//
+// Masks are combined with | only: Debian's xsimd 8.1 gets ^ and != on some masks wrong.
+
+#include "simd.hpp"
+
+namespace rectify::ops {
+
+struct relu {
+  // x < 0 rather than max(x, 0): relu(-0) = -0 and relu(NaN) = NaN with its bits unchanged.
+  template <class V>
+  static V forward(V x) noexcept {
+    return if_else(x < splat<V>(0), splat<V>(0), x);
+  }
+  // x <= 0 rather than x > 0: the derivative at NaN is 1, as PyTorch's threshold_backward gives.
+  template <class V>
+  static V derivative(V x) noexcept {
+    return if_else(x <= splat<V>(0), splat<V>(0), splat<V>(1));
+  }
+  // A select, never dy * derivative: Inf * 0 would be NaN where the gradient must be +0.
+  template <class V>
+  static V backward(V x, V dy) noexcept {
+    return if_else(x <= splat<V>(0), splat<V>(0), dy);
+  }
+  // relu(x) <= 0 exactly when x <= 0 or x is -0, so the output decides as well as the input.
+  template <class V>
+  static V backward_from_output(V y, V dy) noexcept {
+    return backward(y, dy);
+  }
+};
+
+struct relu6 {
+  template <class V>
+  static V forward(V x) noexcept {
+    return if_else(x < splat<V>(0), splat<V>(0), if_else(x > splat<V>(6), splat<V>(6), x));
+  }
+  // Written as "outside (0, 6) gives 0" so NaN gives 1 in every position of a buffer.
+  template <class V>
+  static V derivative(V x) noexcept {
+    return if_else((x <= splat<V>(0)) | (x >= splat<V>(6)), splat<V>(0), splat<V>(1));
+  }
+  template <class V>
+  static V backward(V x, V dy) noexcept {
+    return if_else((x <= splat<V>(0)) | (x >= splat<V>(6)), splat<V>(0), dy);
+  }
+  // relu6 maps (0, 6) onto itself and everything else to 0, 6, -0 or NaN, which keep their side.
+  template <class V>
+  static V backward_from_output(V y, V dy) noexcept {
+    return backward(y, dy);
+  }
+};
+
+// LeakyReLU with the slope as an operand, so PReLU uses the very same lines with a slope per
+// channel (a broadcast scalar or a vector of slopes).
+struct leaky_relu {
+  template <class V>
+  static V forward(V x, V slope) noexcept {
+    return if_else(x > splat<V>(0), x, x * slope);
+  }
+  template <class V>
+  static V derivative(V x, V slope) noexcept {
+    return if_else(x > splat<V>(0), splat<V>(1), slope);
+  }
+  template <class V>
+  static V backward(V x, V dy, V slope) noexcept {
+    return if_else(x > splat<V>(0), dy, dy * slope);
+  }
+  // For slope >= 0, y > 0 exactly when x > 0; a negative slope is refused before we get here.
+  template <class V>
+  static V backward_from_output(V y, V dy, V slope) noexcept {
+    return backward(y, dy, slope);
+  }
+  // One element's contribution to the gradient of the slope (PReLU's dw).
+  template <class V>
+  static V slope_gradient(V x, V dy) noexcept {
+    return if_else(x > splat<V>(0), splat<V>(0), x * dy);
+  }
+};
+
+}  // namespace rectify::ops

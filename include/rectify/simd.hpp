@@ -1,0 +1,56 @@
+#pragma once
+// The one place that includes xsimd, names the instruction sets rectify knows and picks the
+// default one, and defines the two vocabulary helpers every op is written with.
+
+// g++ 12 warns about uninitialised values inside avx512fintrin.h whenever _mm512_max/min are
+// inlined (GCC PR105593); the warning is about the compiler's own header, not about us.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include <type_traits>
+
+namespace rectify {
+
+// The instruction set a kernel is compiled for is a type, as in xsimd: the same template serves
+// every ISA, and one binary can hold (and test) several instantiations side by side.
+using default_arch = xsimd::default_arch;
+
+namespace ops {
+
+template <class V>
+struct scalar_of {
+  using type = V;
+};
+template <class T, class A>
+struct scalar_of<xsimd::batch<T, A>> {
+  using type = T;
+};
+
+// A constant of the element type, broadcast when V is a batch.
+template <class V>
+inline V splat(typename scalar_of<V>::type value) noexcept {
+  return V(value);
+}
+
+// cond ? a : b for scalars and, lane by lane, for batches. Every op is a comparison and a
+// select: SIMD max/min pick an operand for NaN and +-0 by operand order, which differs between
+// instruction sets and xsimd versions, while an IEEE comparison is false for NaN everywhere.
+template <class T>
+inline T if_else(bool cond, T a, T b) noexcept {
+  return cond ? a : b;
+}
+template <class T, class A>
+inline xsimd::batch<T, A> if_else(const xsimd::batch_bool<T, A>& cond, const xsimd::batch<T, A>& a,
+                                  const xsimd::batch<T, A>& b) noexcept {
+  return xsimd::select(cond, a, b);
+}
+
+}  // namespace ops
+}  // namespace rectify
