@@ -1,0 +1,231 @@
+// PReLU over its layouts: channels-last (inner = 1) and channels-first (inner > 1), one shared
+// slope and many, channel counts below, at and above the vector width, with offsets, in place,
+// against the scalar reference bit for bit; dw against a long double sum within SEMANTICS.md's
+// bound.
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "arches.hpp"
+#include "catch.hpp"
+#include "reference.hpp"
+#include <rectify/rectify.hpp>
+#include "values.hpp"
+
+using namespace testing;
+
+namespace {
+
+constexpr std::size_t kGuard = 32;
+
+template <class T>
+T sentinel() {
+  if constexpr (sizeof(T) == 4) {
+    return from_bits<T>(0x7fa5a5a5u);
+  } else {
+    return from_bits<T>(0x7ff5a5a5a5a5a5a5ull);
+  }
+}
+
+// A buffer with sentinels on both sides of its `size` elements, which start `offset` elements in.
+template <class T>
+struct guarded {
+  std::vector<T> storage;
+  std::size_t offset;
+  std::size_t size;
+  guarded(std::size_t offset_, std::size_t size_)
+      : storage(size_ + offset_ + 2 * kGuard, sentinel<T>()), offset(offset_), size(size_) {}
+  std::span<T> span() { return {storage.data() + kGuard + offset, size}; }
+  bool guards_intact() const {
+    for (std::size_t j = 0; j < storage.size(); ++j) {
+      const bool inside = j >= kGuard + offset && j < kGuard + offset + size;
+      if (!inside && !same_bits(storage[j], sentinel<T>())) return false;
+    }
+    return true;
+  }
+};
+
+struct layout {
+  std::size_t channels, inner, outer;
+};
+
+template <class T>
+std::vector<T> weights(std::size_t channels) {
+  std::vector<T> w(channels);
+  for (std::size_t c = 0; c < channels; ++c) {
+    // Slopes of both signs, zero, -0 and 1 among them.
+    const T pattern[] = {T(0.25), T(-0.5), T(0), T(-0.0), T(1), T(0.01), T(3)};
+    w[c] = pattern[c % 7] + T(c / 7) * T(0.125);
+  }
+  return w;
+}
+
+// The element-wise results and the dw bound of one PReLU call for one arch, or a failure text.
+template <class Arch, class T>
+std::string check_call(layout l, std::size_t in_offset, std::size_t out_offset, int inplace,
+                       const std::vector<T>& pool) {
+  const std::size_t n = l.channels * l.inner * l.outer;
+  const std::vector<T> w = weights<T>(l.channels);
+  std::vector<T> x0(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(n));
+  std::vector<T> dy0(pool.end() - static_cast<std::ptrdiff_t>(n), pool.end());
+  std::ostringstream where;
+  where << Arch::name() << (sizeof(T) == 4 ? " float" : " double") << " C=" << l.channels
+        << " inner=" << l.inner << " outer=" << l.outer << " offsets " << in_offset << "/"
+        << out_offset << " inplace=" << inplace << ": ";
+
+  guarded<T> x(in_offset, n), dy(in_offset, n), out(out_offset, n), dw(0, l.channels);
+  std::copy(x0.begin(), x0.end(), x.span().begin());
+  std::copy(dy0.begin(), dy0.end(), dy.span().begin());
+  std::span<T> y = inplace == 1 ? x.span() : inplace == 2 ? dy.span() : out.span();
+  const auto slope = [&](std::size_t i) {
+    return reference::prelu_slope(std::span<const T>(w), l.inner, i);
+  };
+
+  // forward (in place means over x; "over dy" is a backward-only mode)
+  if (inplace != 2) {
+    rectify::prelu_forward<Arch>(std::span<const T>(x.span()), y, w, l.inner);
+    for (std::size_t i = 0; i < n; ++i) {
+      const T want = reference::leaky_relu_forward(x0[i], slope(i));
+      if (!same_bits(y[i], want))
+        return where.str() + "forward element " + std::to_string(i) + " gave " + describe(y[i]) +
+               ", expected " + describe(want);
+    }
+    std::copy(x0.begin(), x0.end(), x.span().begin());
+    rectify::prelu_derivative<Arch>(std::span<const T>(x.span()), y, w, l.inner);
+    for (std::size_t i = 0; i < n; ++i) {
+      const T want = reference::leaky_relu_derivative(x0[i], slope(i));
+      if (!same_bits(y[i], want))
+        return where.str() + "derivative element " + std::to_string(i) + " gave " +
+               describe(y[i]) + ", expected " + describe(want);
+    }
+    std::copy(x0.begin(), x0.end(), x.span().begin());
+  }
+
+  rectify::prelu_backward<Arch>(std::span<const T>(x.span()), std::span<const T>(dy.span()), y, w,
+                                dw.span(), l.inner);
+  for (std::size_t i = 0; i < n; ++i) {
+    const T want = reference::leaky_relu_backward(x0[i], dy0[i], slope(i));
+    if (!same_bits(y[i], want))
+      return where.str() + "backward element " + std::to_string(i) + " gave " + describe(y[i]) +
+             ", expected " + describe(want);
+  }
+  for (std::size_t c = 0; c < l.channels; ++c) {
+    long double exact = 0, magnitude = 0;
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((i / l.inner) % l.channels != c) continue;
+      ++m;
+      const long double term =
+          x0[i] > 0 ? 0.0L : static_cast<long double>(x0[i]) * static_cast<long double>(dy0[i]);
+      exact += term;
+      magnitude += std::fabs(term);
+    }
+    const T got = dw.span()[c];
+    const long double bound =
+        static_cast<long double>(m) * std::numeric_limits<T>::epsilon() * magnitude +
+        static_cast<long double>(m) * std::numeric_limits<T>::denorm_min();
+    const bool ok = std::isnan(exact) ? std::isnan(got)
+                                      : std::fabs(static_cast<long double>(got) - exact) <= bound;
+    if (!ok) {
+      std::ostringstream s;
+      s << where.str() << "dw[" << c << "] = " << describe(got) << ", exact "
+        << static_cast<double>(exact) << ", bound " << static_cast<double>(bound);
+      return s.str();
+    }
+  }
+  if (!x.guards_intact() || !dy.guards_intact() || !out.guards_intact() || !dw.guards_intact())
+    return where.str() + "a sentinel outside the outputs changed";
+  return {};
+}
+
+// Standard-normal values with zeros, -0, denormals and tiny values mixed in: every value whose
+// products keep dw finite, so the bound is meaningful.
+template <class T>
+std::vector<T> finite_pool(std::size_t n) {
+  std::vector<T> v = mixed_values<T>(n, 7);
+  const T specials[] = {T(0), T(-0.0), std::numeric_limits<T>::denorm_min(),
+                        -std::numeric_limits<T>::denorm_min(), T(1e-30), T(6)};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i]) || std::fabs(v[i]) > T(1e6)) v[i] = specials[i % 6];
+  }
+  return v;
+}
+
+template <class T>
+void sweep_layouts() {
+  const std::vector<T> pool = finite_pool<T>(200 * 67 * 3 * 2 + 64);
+  const layout layouts[] = {
+      {1, 1, 0},  {1, 1, 1},   {1, 1, 37},  {3, 1, 1},  {3, 1, 50},  {64, 1, 5},  {67, 1, 4},
+      {200, 1, 3}, {1, 7, 3},  {3, 7, 5},   {64, 7, 2}, {67, 2, 3},  {3, 64, 2},  {64, 64, 1},
+      {67, 33, 2}, {3, 100, 0}, {2, 1000, 1}};
+  for_each_arch([&](auto arch) {
+    using Arch = decltype(arch);
+    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
+    std::string first_failure;
+    std::size_t calls = 0;
+    for (const layout& l : layouts) {
+      for (std::size_t in_offset : {std::size_t(0), std::size_t(1), lanes - 1}) {
+        for (std::size_t out_offset : {std::size_t(0), lanes / 2 + 1}) {
+          for (int inplace : {0, 1, 2}) {
+            ++calls;
+            const std::string failure =
+                check_call<Arch, T>(l, in_offset, out_offset, inplace, pool);
+            if (!failure.empty() && first_failure.empty()) first_failure = failure;
+          }
+        }
+      }
+    }
+    INFO(Arch::name() << (sizeof(T) == 4 ? " float: " : " double: ") << calls << " calls");
+    CHECK(first_failure == "");
+  });
+}
+
+}  // namespace
+
+TEST_CASE("PReLU matches the reference over channels-last and channels-first layouts, float",
+          "[prelu]") {
+  sweep_layouts<float>();
+}
+TEST_CASE("PReLU matches the reference over channels-last and channels-first layouts, double",
+          "[prelu]") {
+  sweep_layouts<double>();
+}
+
+TEMPLATE_TEST_CASE("PReLU: a NaN in a channel makes that channel's dw NaN, the others stay finite",
+                   "[prelu]", float, double) {
+  using T = TestType;
+  for (std::size_t inner : {std::size_t(1), std::size_t(9)}) {
+    const std::size_t channels = 3, n = channels * inner * 40;
+    std::vector<T> x(n, T(-1)), dy(n, T(2)), dx(n), w = {T(0.25), T(0.5), T(0.75)}, dw(channels);
+    x[(1 * inner) + channels * inner * 17] = nans<T>()[0];  // an element of channel 1
+    rectify::prelu_backward(x, dy, dx, w, dw, inner);
+    CHECK(std::isfinite(dw[0]));
+    CHECK(std::isnan(dw[1]));
+    CHECK(std::isfinite(dw[2]));
+    CHECK(dw[0] == T(-80) * T(inner));  // 40 * inner terms of -1 * 2: exact in any order
+  }
+}
+
+TEMPLATE_TEST_CASE("PReLU: dw is overwritten, not accumulated", "[prelu]", float, double) {
+  using T = TestType;
+  std::vector<T> x = {T(-1), T(-2), T(3), T(-4)}, dy(4, T(1)), dx(4), w = {T(0.25), T(0.5)};
+  std::vector<T> dw = {T(100), T(100)};
+  rectify::prelu_backward(x, dy, dx, w, dw);
+  CHECK(dw[0] == T(-1));  // x[0] = -1; x[2] = 3 > 0 contributes 0
+  CHECK(dw[1] == T(-6));
+}
+
+TEMPLATE_TEST_CASE("PReLU: NCHW input is inner = H*W, one slope per channel run", "[prelu]", float,
+                   double) {
+  using T = TestType;
+  // (N, C, H, W) = (2, 2, 1, 3): channel 0 slope 0.5, channel 1 slope 0.25
+  std::vector<T> x = {-2, -4, 2, -8, 8, -16, -2, -4, 2, -8, 8, -16}, y(12);
+  std::vector<T> w = {T(0.5), T(0.25)};
+  rectify::prelu_forward(x, y, w, 3);
+  const std::vector<T> expected = {-1, -2, 2, -2, 8, -4, -1, -2, 2, -2, 8, -4};
+  CHECK(y == expected);
+}
