@@ -143,8 +143,8 @@ struct leaky_relu_backward_from_output_k {
 
 using elementwise_kernels =
     std::tuple<relu_forward_k, relu_derivative_k, relu_backward_k, relu_backward_from_output_k,
-               relu6_forward_k, relu6_derivative_k, relu6_backward_k,
-               relu6_backward_from_output_k, leaky_relu_forward_k, leaky_relu_derivative_k,
-               leaky_relu_backward_k, leaky_relu_backward_from_output_k>;
+               relu6_forward_k, relu6_derivative_k, relu6_backward_k, relu6_backward_from_output_k,
+               leaky_relu_forward_k, leaky_relu_derivative_k, leaky_relu_backward_k,
+               leaky_relu_backward_from_output_k>;
 
 }  // namespace testing

@@ -27,17 +27,36 @@ class kernel_tester {
 
   explicit kernel_tester(const std::vector<T>& pool) : pool_(pool) {}
 
-  kernel_tester& size(std::size_t n) { n_ = n; return *this; }
-  kernel_tester& input_offset(std::size_t k) { input_offset_ = k; return *this; }
-  kernel_tester& output_offset(std::size_t k) { output_offset_ = k; return *this; }
-  kernel_tester& inplace(in_place mode) { inplace_ = mode; return *this; }
-  kernel_tester& slope(T s) { slope_ = s; return *this; }
-  kernel_tester& data_start(std::size_t k) { data_start_ = k; return *this; }
+  kernel_tester& size(std::size_t n) {
+    n_ = n;
+    return *this;
+  }
+  kernel_tester& input_offset(std::size_t k) {
+    input_offset_ = k;
+    return *this;
+  }
+  kernel_tester& output_offset(std::size_t k) {
+    output_offset_ = k;
+    return *this;
+  }
+  kernel_tester& inplace(in_place mode) {
+    inplace_ = mode;
+    return *this;
+  }
+  kernel_tester& slope(T s) {
+    slope_ = s;
+    return *this;
+  }
+  kernel_tester& data_start(std::size_t k) {
+    data_start_ = k;
+    return *this;
+  }
 
   template <class Kernel, class Arch>
   std::string test(Kernel, Arch) const {
     const std::size_t second_offset = (3 * input_offset_ + 1) % 64;
-    std::vector<T> a = guarded(input_offset_), b = guarded(second_offset), o = guarded(output_offset_);
+    std::vector<T> a = guarded(input_offset_), b = guarded(second_offset),
+                   o = guarded(output_offset_);
     const T* source_a = pool_.data() + data_start_ % (pool_.size() - 2 * n_);
     const T* source_b = source_a + n_;
     std::copy(source_a, source_a + n_, a.data() + kGuard + input_offset_);
@@ -92,8 +111,8 @@ class kernel_tester {
     std::ostringstream s;
     s << kernel << "<" << arch << ", " << (sizeof(T) == 4 ? "float" : "double") << "> n=" << n_
       << " input_offset=" << input_offset_ << " output_offset=" << output_offset_
-      << " inplace=" << static_cast<int>(inplace_) << " slope=" << describe(slope_)
-      << " element " << i;
+      << " inplace=" << static_cast<int>(inplace_) << " slope=" << describe(slope_) << " element "
+      << i;
     return s.str();
   }
 

@@ -6,16 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "catch.hpp"
 #include <rectify/rectify.hpp>
+#include "catch.hpp"
 
 namespace {
 
 // Runs call, which must throw std::invalid_argument mentioning each of `words`, and checks that
 // `outputs` kept every byte.
 template <class Call>
-void refuses(Call call, std::vector<std::vector<float>*> outputs,
-             std::vector<std::string> words) {
+void refuses(Call call, std::vector<std::vector<float>*> outputs, std::vector<std::string> words) {
   std::vector<std::vector<float>> before;
   for (auto* o : outputs) before.push_back(*o);
   std::string message;
@@ -50,8 +49,7 @@ TEST_CASE("Sizes that differ are refused before anything is written", "[errors]"
   SECTION("backward: dx of another size, dy of another size") {
     refuses([&] { rectify::relu_backward(x, dy, dx); }, {&dx}, {"relu_backward", "5", "6"});
     refuses([&] { rectify::relu6_backward(x, y, y); }, {&y}, {"relu6_backward", "5", "4"});
-    refuses([&] { rectify::leaky_relu_backward(x, dy, dx); }, {&dx},
-            {"leaky_relu_backward", "6"});
+    refuses([&] { rectify::leaky_relu_backward(x, dy, dx); }, {&dx}, {"leaky_relu_backward", "6"});
     refuses([&] { rectify::relu_backward_from_output(x, dy, dx); }, {&dx},
             {"relu_backward_from_output", "6"});
     refuses([&] { rectify::relu6_backward_from_output(x, dy, dx); }, {&dx},
@@ -61,14 +59,14 @@ TEST_CASE("Sizes that differ are refused before anything is written", "[errors]"
   }
 }
 
-TEST_CASE("An output that partly overlaps an input is refused; the very same buffer works",
+TEST_CASE("An output that partly overlaps an input is refused, the very same buffer works",
           "[errors]") {
   std::vector<float> buffer = {-3, -2, -1, 0, 1, 2, 3, 4};
   std::span<float> all(buffer);
   refuses([&] { rectify::relu_forward(all.first(6), all.subspan(1, 6)); }, {&buffer},
           {"relu_forward", "partly overlaps", "6"});
-  refuses([&] { rectify::relu_backward(all.first(4), all.last(4), all.subspan(2, 4)); },
-          {&buffer}, {"relu_backward", "dx", "overlaps"});
+  refuses([&] { rectify::relu_backward(all.first(4), all.last(4), all.subspan(2, 4)); }, {&buffer},
+          {"relu_backward", "dx", "overlaps"});
   rectify::relu_forward(all, all);
   CHECK(buffer == std::vector<float>({0, 0, 0, 0, 1, 2, 3, 4}));
 }
@@ -100,8 +98,7 @@ TEST_CASE("PReLU layout problems are refused", "[errors][prelu]") {
   SECTION("C * inner overflowing") {
     // Not a constant, or the compiler warns about the (unreachable) loop over that many elements.
     volatile std::size_t huge = static_cast<std::size_t>(-1) / 2;
-    refuses([&] { rectify::prelu_forward(x, y, w3, huge); }, {&y},
-            {"prelu_forward", "overflows"});
+    refuses([&] { rectify::prelu_forward(x, y, w3, huge); }, {&y}, {"prelu_forward", "overflows"});
   }
 }
 

@@ -2,9 +2,9 @@
 
 #include <vector>
 
+#include <rectify/rectify.hpp>
 #include "catch.hpp"
 #include "values.hpp"
-#include <rectify/rectify.hpp>
 
 using testing::same_bits;
 
@@ -30,7 +30,8 @@ TEMPLATE_TEST_CASE("Functors agree with the free functions and their own scalar 
     rectify::ReLU<T> relu;
     relu.forward(x, a);
     rectify::relu_forward(x, b);
-    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE((same_bits(a[i], b[i]) && same_bits(a[i], relu(x[i]))));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      REQUIRE((same_bits(a[i], b[i]) && same_bits(a[i], relu(x[i]))));
     relu.backward(x, dy, a);
     rectify::relu_backward(x, dy, b);
     CHECK(same_bits_all(a, b));
@@ -49,7 +50,8 @@ TEMPLATE_TEST_CASE("Functors agree with the free functions and their own scalar 
     leaky.negative_slope = T(0.2);
     leaky.forward(x, a);
     rectify::leaky_relu_forward(x, b, T(0.2));
-    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE((same_bits(a[i], b[i]) && same_bits(a[i], leaky(x[i]))));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      REQUIRE((same_bits(a[i], b[i]) && same_bits(a[i], leaky(x[i]))));
     leaky.backward_from_output(a, dy, b);
     leaky.backward(x, dy, a);
     CHECK(same_bits_all(a, b));

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include <rectify/rectify.hpp>
 #include "arches.hpp"
 #include "catch.hpp"
 #include "reference.hpp"
-#include <rectify/rectify.hpp>
 #include "values.hpp"
 
 using namespace testing;
@@ -99,8 +99,8 @@ std::string check_call(layout l, std::size_t in_offset, std::size_t out_offset, 
     for (std::size_t i = 0; i < n; ++i) {
       const T want = reference::leaky_relu_derivative(x0[i], slope(i));
       if (!same_bits(y[i], want))
-        return where.str() + "derivative element " + std::to_string(i) + " gave " +
-               describe(y[i]) + ", expected " + describe(want);
+        return where.str() + "derivative element " + std::to_string(i) + " gave " + describe(y[i]) +
+               ", expected " + describe(want);
     }
     std::copy(x0.begin(), x0.end(), x.span().begin());
   }
@@ -147,8 +147,12 @@ std::string check_call(layout l, std::size_t in_offset, std::size_t out_offset, 
 template <class T>
 std::vector<T> finite_pool(std::size_t n) {
   std::vector<T> v = mixed_values<T>(n, 7);
-  const T specials[] = {T(0), T(-0.0), std::numeric_limits<T>::denorm_min(),
-                        -std::numeric_limits<T>::denorm_min(), T(1e-30), T(6)};
+  const T specials[] = {T(0),
+                        T(-0.0),
+                        std::numeric_limits<T>::denorm_min(),
+                        -std::numeric_limits<T>::denorm_min(),
+                        T(1e-30),
+                        T(6)};
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(v[i]) || std::fabs(v[i]) > T(1e6)) v[i] = specials[i % 6];
   }
@@ -158,10 +162,10 @@ std::vector<T> finite_pool(std::size_t n) {
 template <class T>
 void sweep_layouts() {
   const std::vector<T> pool = finite_pool<T>(200 * 67 * 3 * 2 + 64);
-  const layout layouts[] = {
-      {1, 1, 0},  {1, 1, 1},   {1, 1, 37},  {3, 1, 1},  {3, 1, 50},  {64, 1, 5},  {67, 1, 4},
-      {200, 1, 3}, {1, 7, 3},  {3, 7, 5},   {64, 7, 2}, {67, 2, 3},  {3, 64, 2},  {64, 64, 1},
-      {67, 33, 2}, {3, 100, 0}, {2, 1000, 1}};
+  const layout layouts[] = {{1, 1, 0},   {1, 1, 1},   {1, 1, 37},  {3, 1, 1},   {3, 1, 50},
+                            {64, 1, 5},  {67, 1, 4},  {200, 1, 3}, {1, 7, 3},   {3, 7, 5},
+                            {64, 7, 2},  {67, 2, 3},  {3, 64, 2},  {64, 64, 1}, {67, 33, 2},
+                            {3, 100, 0}, {2, 1000, 1}};
   for_each_arch([&](auto arch) {
     using Arch = decltype(arch);
     constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;

@@ -55,13 +55,35 @@ std::vector<T> nans() {
 template <class T>
 std::vector<T> special_values() {
   using lim = std::numeric_limits<T>;
-  std::vector<T> v = {T(+0.0), T(-0.0), lim::infinity(), -lim::infinity(),
-                      lim::denorm_min(), -lim::denorm_min(),
-                      lim::min() - lim::denorm_min(), -(lim::min() - lim::denorm_min()),
-                      lim::min(), -lim::min(), lim::max(), -lim::max(), lim::lowest(),
-                      T(6), std::nextafter(T(6), T(0)), std::nextafter(T(6), T(7)), T(-6),
-                      T(1), T(-1), T(3), T(-3), T(7), T(-7), T(0.5), T(-0.5),
-                      lim::epsilon(), -lim::epsilon(), T(1e-30), T(-1e-30)};
+  std::vector<T> v = {T(+0.0),
+                      T(-0.0),
+                      lim::infinity(),
+                      -lim::infinity(),
+                      lim::denorm_min(),
+                      -lim::denorm_min(),
+                      lim::min() - lim::denorm_min(),
+                      -(lim::min() - lim::denorm_min()),
+                      lim::min(),
+                      -lim::min(),
+                      lim::max(),
+                      -lim::max(),
+                      lim::lowest(),
+                      T(6),
+                      std::nextafter(T(6), T(0)),
+                      std::nextafter(T(6), T(7)),
+                      T(-6),
+                      T(1),
+                      T(-1),
+                      T(3),
+                      T(-3),
+                      T(7),
+                      T(-7),
+                      T(0.5),
+                      T(-0.5),
+                      lim::epsilon(),
+                      -lim::epsilon(),
+                      T(1e-30),
+                      T(-1e-30)};
   for (T nan : nans<T>()) v.push_back(nan);
   return v;
 }

@@ -2,8 +2,6 @@
 // The maths of each activation, written once. Every function is a template over V, which is
 // either the element type (the scalar form, which is also the tail of every kernel loop and the
 // meaning of the op) or an xsimd batch (the vector form): the same line serves both.
-//
-// Masks are combined with | only: Debian's xsimd 8.1 gets ^ and != on some masks wrong.
 
 #include "simd.hpp"
 
@@ -40,11 +38,11 @@ struct relu6 {
   // Written as "outside (0, 6) gives 0" so NaN gives 1 in every position of a buffer.
   template <class V>
   static V derivative(V x) noexcept {
-    return if_else((x <= splat<V>(0)) | (x >= splat<V>(6)), splat<V>(0), splat<V>(1));
+    return if_else(either(x <= splat<V>(0), x >= splat<V>(6)), splat<V>(0), splat<V>(1));
   }
   template <class V>
   static V backward(V x, V dy) noexcept {
-    return if_else((x <= splat<V>(0)) | (x >= splat<V>(6)), splat<V>(0), dy);
+    return if_else(either(x <= splat<V>(0), x >= splat<V>(6)), splat<V>(0), dy);
   }
   // relu6 maps (0, 6) onto itself and everything else to 0, 6, -0 or NaN, which keep their side.
   template <class V>

@@ -27,12 +27,11 @@ template <class R>
 using element_t = std::remove_cv_t<std::ranges::range_value_t<R>>;
 
 template <class R>
-concept input_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                      real<element_t<R>>;
+concept input_range =
+    std::ranges::contiguous_range<R> && std::ranges::sized_range<R> && real<element_t<R>>;
 
 template <class R>
-concept output_range =
-    input_range<R> && std::ranges::borrowed_range<R> &&
+concept output_range = input_range<R> && std::ranges::borrowed_range<R> &&
     !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>;
 
 namespace detail {
@@ -65,7 +64,7 @@ inline void check_map(const char* function, const buffer& x, const buffer& dy, c
 // ---- ReLU: max(0, x), written as x < 0 ? +0 : x ------------------------------------------------
 
 template <class Arch = default_arch, input_range X, output_range Y>
-  requires std::same_as<element_t<X>, element_t<Y>>
+requires std::same_as<element_t<X>, element_t<Y>>
 void relu_forward(X&& x, Y&& y) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
@@ -74,7 +73,7 @@ void relu_forward(X&& x, Y&& y) {
 }
 
 template <class Arch = default_arch, input_range X, output_range D>
-  requires std::same_as<element_t<X>, element_t<D>>
+requires std::same_as<element_t<X>, element_t<D>>
 void relu_derivative(X&& x, D&& d) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
@@ -83,31 +82,30 @@ void relu_derivative(X&& x, D&& d) {
 }
 
 template <class Arch = default_arch, input_range X, input_range DY, output_range DX>
-  requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>>
+requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>>
 void relu_backward(X&& x, DY&& dy, DX&& dx) {
   const auto in = detail::input_span(x);
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu_backward", {"x", in}, {"dy", grad}, {"dx", out});
-  detail::kernels<Arch, element_t<X>>::relu_backward(in.data(), grad.data(), out.data(),
-                                                     in.size());
+  detail::kernels<Arch, element_t<X>>::relu_backward(in.data(), grad.data(), out.data(), in.size());
 }
 
 template <class Arch = default_arch, input_range Y, input_range DY, output_range DX>
-  requires std::same_as<element_t<Y>, element_t<DY>> && std::same_as<element_t<Y>, element_t<DX>>
+requires std::same_as<element_t<Y>, element_t<DY>> && std::same_as<element_t<Y>, element_t<DX>>
 void relu_backward_from_output(Y&& y, DY&& dy, DX&& dx) {
   const auto in = detail::input_span(y);
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
-  detail::kernels<Arch, element_t<Y>>::relu_backward_from_output(in.data(), grad.data(),
-                                                                 out.data(), in.size());
+  detail::kernels<Arch, element_t<Y>>::relu_backward_from_output(in.data(), grad.data(), out.data(),
+                                                                 in.size());
 }
 
 // ---- ReLU6: min(max(0, x), 6), written as x < 0 ? +0 : (x > 6 ? 6 : x) -------------------------
 
 template <class Arch = default_arch, input_range X, output_range Y>
-  requires std::same_as<element_t<X>, element_t<Y>>
+requires std::same_as<element_t<X>, element_t<Y>>
 void relu6_forward(X&& x, Y&& y) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
@@ -116,7 +114,7 @@ void relu6_forward(X&& x, Y&& y) {
 }
 
 template <class Arch = default_arch, input_range X, output_range D>
-  requires std::same_as<element_t<X>, element_t<D>>
+requires std::same_as<element_t<X>, element_t<D>>
 void relu6_derivative(X&& x, D&& d) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
@@ -125,7 +123,7 @@ void relu6_derivative(X&& x, D&& d) {
 }
 
 template <class Arch = default_arch, input_range X, input_range DY, output_range DX>
-  requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>>
+requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>>
 void relu6_backward(X&& x, DY&& dy, DX&& dx) {
   const auto in = detail::input_span(x);
   const auto grad = detail::input_span(dy);
@@ -136,7 +134,7 @@ void relu6_backward(X&& x, DY&& dy, DX&& dx) {
 }
 
 template <class Arch = default_arch, input_range Y, input_range DY, output_range DX>
-  requires std::same_as<element_t<Y>, element_t<DY>> && std::same_as<element_t<Y>, element_t<DX>>
+requires std::same_as<element_t<Y>, element_t<DY>> && std::same_as<element_t<Y>, element_t<DX>>
 void relu6_backward_from_output(Y&& y, DY&& dy, DX&& dx) {
   const auto in = detail::input_span(y);
   const auto grad = detail::input_span(dy);
@@ -149,7 +147,7 @@ void relu6_backward_from_output(Y&& y, DY&& dy, DX&& dx) {
 // ---- LeakyReLU: x > 0 ? x : x * negative_slope -------------------------------------------------
 
 template <class Arch = default_arch, input_range X, output_range Y>
-  requires std::same_as<element_t<X>, element_t<Y>>
+requires std::same_as<element_t<X>, element_t<Y>>
 void leaky_relu_forward(X&& x, Y&& y, element_t<X> negative_slope = element_t<X>(0.01)) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
@@ -159,7 +157,7 @@ void leaky_relu_forward(X&& x, Y&& y, element_t<X> negative_slope = element_t<X>
 }
 
 template <class Arch = default_arch, input_range X, output_range D>
-  requires std::same_as<element_t<X>, element_t<D>>
+requires std::same_as<element_t<X>, element_t<D>>
 void leaky_relu_derivative(X&& x, D&& d, element_t<X> negative_slope = element_t<X>(0.01)) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
@@ -169,7 +167,7 @@ void leaky_relu_derivative(X&& x, D&& d, element_t<X> negative_slope = element_t
 }
 
 template <class Arch = default_arch, input_range X, input_range DY, output_range DX>
-  requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>>
+requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>>
 void leaky_relu_backward(X&& x, DY&& dy, DX&& dx,
                          element_t<X> negative_slope = element_t<X>(0.01)) {
   const auto in = detail::input_span(x);
@@ -182,7 +180,7 @@ void leaky_relu_backward(X&& x, DY&& dy, DX&& dx,
 
 // Only for negative_slope >= 0: with a negative slope the sign of y no longer tells x's.
 template <class Arch = default_arch, input_range Y, input_range DY, output_range DX>
-  requires std::same_as<element_t<Y>, element_t<DY>> && std::same_as<element_t<Y>, element_t<DX>>
+requires std::same_as<element_t<Y>, element_t<DY>> && std::same_as<element_t<Y>, element_t<DX>>
 void leaky_relu_backward_from_output(Y&& y, DY&& dy, DX&& dx,
                                      element_t<Y> negative_slope = element_t<Y>(0.01)) {
   const auto in = detail::input_span(y);
@@ -198,7 +196,7 @@ void leaky_relu_backward_from_output(Y&& y, DY&& dy, DX&& dx,
 // inner = 1 for (N, C) tensors and channels-last buffers, inner = H * W for NCHW.
 
 template <class Arch = default_arch, input_range X, output_range Y, input_range W>
-  requires std::same_as<element_t<X>, element_t<Y>> && std::same_as<element_t<X>, element_t<W>>
+requires std::same_as<element_t<X>, element_t<Y>> && std::same_as<element_t<X>, element_t<W>>
 void prelu_forward(X&& x, Y&& y, W&& w, std::size_t inner = 1) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
@@ -211,7 +209,7 @@ void prelu_forward(X&& x, Y&& y, W&& w, std::size_t inner = 1) {
 }
 
 template <class Arch = default_arch, input_range X, output_range D, input_range W>
-  requires std::same_as<element_t<X>, element_t<D>> && std::same_as<element_t<X>, element_t<W>>
+requires std::same_as<element_t<X>, element_t<D>> && std::same_as<element_t<X>, element_t<W>>
 void prelu_derivative(X&& x, D&& d, W&& w, std::size_t inner = 1) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
@@ -224,11 +222,10 @@ void prelu_derivative(X&& x, D&& d, W&& w, std::size_t inner = 1) {
 }
 
 // dx = dy * f'(x), and dw[c] (overwritten) = the sum over channel c of (x > 0 ? 0 : x * dy).
-template <class Arch = default_arch, input_range X, input_range DY, output_range DX,
-          input_range W, output_range DW>
-  requires std::same_as<element_t<X>, element_t<DY>> &&
-           std::same_as<element_t<X>, element_t<DX>> &&
-           std::same_as<element_t<X>, element_t<W>> && std::same_as<element_t<X>, element_t<DW>>
+template <class Arch = default_arch, input_range X, input_range DY, output_range DX, input_range W,
+          output_range DW>
+requires std::same_as<element_t<X>, element_t<DY>> && std::same_as<element_t<X>, element_t<DX>> &&
+    std::same_as<element_t<X>, element_t<W>> && std::same_as<element_t<X>, element_t<DW>>
 void prelu_backward(X&& x, DY&& dy, DX&& dx, W&& w, DW&& dw, std::size_t inner = 1) {
   const auto in = detail::input_span(x);
   const auto grad = detail::input_span(dy);
@@ -244,9 +241,9 @@ void prelu_backward(X&& x, DY&& dy, DX&& dx, W&& w, DW&& dw, std::size_t inner =
                                       detail::buffer("dx", out), detail::buffer("w", slopes)}) {
     detail::require_disjoint(function, {"dw", slope_grad}, other);
   }
-  detail::kernels<Arch, element_t<X>>::prelu_backward(in.data(), grad.data(), out.data(),
-                                                      in.size(), slopes.data(),
-                                                      slope_grad.data(), slopes.size(), inner);
+  detail::kernels<Arch, element_t<X>>::prelu_backward(in.data(), grad.data(), out.data(), in.size(),
+                                                      slopes.data(), slope_grad.data(),
+                                                      slopes.size(), inner);
 }
 
 }  // namespace rectify

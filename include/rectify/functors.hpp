@@ -62,8 +62,7 @@ template <real T>
 struct PReLU {
   std::vector<T> weight;
 
-  explicit PReLU(std::size_t num_parameters = 1, T init = T(0.25))
-      : weight(num_parameters, init) {}
+  explicit PReLU(std::size_t num_parameters = 1, T init = T(0.25)) : weight(num_parameters, init) {}
 
   // The activation of one element of the given channel.
   T operator()(T x, std::size_t channel = 0) const noexcept {

@@ -1,9 +1,11 @@
 #pragma once
 // The one loop that moves memory for every op: an unrolled body of independent vectors, a
-// one-vector loop, then the scalar tail. Ops never write loops of their own; they hand this loop
-// a function that works on one value, scalar or batch.
+// one-vector loop, then the tail. Ops never write loops of their own; they hand this loop a
+// function that works on one value, scalar or batch.
 
+#include <algorithm>
 #include <cstddef>
+#include <utility>
 
 #include "simd.hpp"
 
@@ -32,8 +34,22 @@ inline void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
   for (; i + lanes <= n; i += lanes) {
     f(batch::load_unaligned(in + i)...).store_unaligned(out + i);
   }
-  for (; i < n; ++i) {
-    out[i] = f(in[i]...);
+  if (i < n) {
+    // The tail runs through the same vector instructions as the body, on a copy padded with
+    // zeros, so an element's bits never depend on where it sits in the buffer. (A scalar tail
+    // would be free to differ: clang turns `c ? dy : dy * s` into `dy * (c ? 1 : s)`, which
+    // quiets a signalling NaN that the vector select passes through.)
+    const std::size_t rest = n - i;
+    alignas(Arch::alignment()) T staged[sizeof...(In) + 1][lanes] = {};
+    const T* inputs[] = {(in + i)...};
+    for (std::size_t k = 0; k < sizeof...(In); ++k) {
+      std::copy_n(inputs[k], rest, staged[k]);
+    }
+    const batch r = [&]<std::size_t... K>(std::index_sequence<K...>) {
+      return f(batch::load_aligned(staged[K])...);
+    }(std::index_sequence_for<In...>{});
+    r.store_aligned(staged[sizeof...(In)]);
+    std::copy_n(staged[sizeof...(In)], rest, out + i);
   }
 }
 

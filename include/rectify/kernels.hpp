@@ -26,8 +26,8 @@ struct kernels {
     transform<Arch>([](auto v, auto g) { return ops::relu::backward(v, g); }, dx, n, x, dy);
   }
   static void relu_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n) noexcept {
-    transform<Arch>([](auto v, auto g) { return ops::relu::backward_from_output(v, g); }, dx, n,
-                    y, dy);
+    transform<Arch>([](auto v, auto g) { return ops::relu::backward_from_output(v, g); }, dx, n, y,
+                    dy);
   }
 
   static void relu6_forward(const T* x, T* y, std::size_t n) noexcept {
@@ -40,8 +40,8 @@ struct kernels {
     transform<Arch>([](auto v, auto g) { return ops::relu6::backward(v, g); }, dx, n, x, dy);
   }
   static void relu6_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n) noexcept {
-    transform<Arch>([](auto v, auto g) { return ops::relu6::backward_from_output(v, g); }, dx, n,
-                    y, dy);
+    transform<Arch>([](auto v, auto g) { return ops::relu6::backward_from_output(v, g); }, dx, n, y,
+                    dy);
   }
 
   static void leaky_relu_forward(const T* x, T* y, std::size_t n, T s) noexcept {
@@ -52,16 +52,13 @@ struct kernels {
                     x);
   }
   static void leaky_relu_backward(const T* x, const T* dy, T* dx, std::size_t n, T s) noexcept {
-    transform<Arch>(
-        [s](auto v, auto g) { return ops::leaky_relu::backward(v, g, decltype(v)(s)); }, dx, n, x,
-        dy);
+    transform<Arch>([s](auto v, auto g) { return ops::leaky_relu::backward(v, g, decltype(v)(s)); },
+                    dx, n, x, dy);
   }
   static void leaky_relu_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
                                               T s) noexcept {
     transform<Arch>(
-        [s](auto v, auto g) {
-          return ops::leaky_relu::backward_from_output(v, g, decltype(v)(s));
-        },
+        [s](auto v, auto g) { return ops::leaky_relu::backward_from_output(v, g, decltype(v)(s)); },
         dx, n, y, dy);
   }
 

@@ -56,8 +56,8 @@ inline void prelu_forward(const T* x, T* y, std::size_t n, const T* w, std::size
     });
   } else {
     for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
-      transform<Arch>([&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, y + i,
-                      inner, x + i);
+      transform<Arch>([&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, y + i, inner,
+                      x + i);
     });
   }
 }
@@ -72,8 +72,8 @@ inline void prelu_derivative(const T* x, T* d, std::size_t n, const T* w, std::s
     });
   } else {
     for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
-      transform<Arch>([&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, d + i,
-                      inner, x + i);
+      transform<Arch>([&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, d + i, inner,
+                      x + i);
     });
   }
 }
@@ -104,9 +104,9 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
   } else {
     for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
       dw[c] += accumulate<Arch, T>(slope_grad, inner, x + i, dy + i);
-      transform<Arch>([&grad, slope = w[c]](auto v, auto g) {
-        return grad(v, g, decltype(v)(slope));
-      }, dx + i, inner, x + i, dy + i);
+      transform<Arch>(
+          [&grad, slope = w[c]](auto v, auto g) { return grad(v, g, decltype(v)(slope)); }, dx + i,
+          inner, x + i, dy + i);
     });
   }
 }

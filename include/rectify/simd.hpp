@@ -52,5 +52,14 @@ inline xsimd::batch<T, A> if_else(const xsimd::batch_bool<T, A>& cond, const xsi
   return xsimd::select(cond, a, b);
 }
 
+// a or b, lane by lane for masks. Masks are only ever combined with |: Debian's xsimd 8.1
+// computes some ^ and != on masks wrongly.
+inline bool either(bool a, bool b) noexcept { return a || b; }
+template <class T, class A>
+inline xsimd::batch_bool<T, A> either(const xsimd::batch_bool<T, A>& a,
+                                      const xsimd::batch_bool<T, A>& b) noexcept {
+  return a | b;
+}
+
 }  // namespace ops
 }  // namespace rectify

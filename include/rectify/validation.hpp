@@ -49,8 +49,8 @@ inline bool overlap(const buffer& a, const buffer& b) noexcept {
 // An output may be the very same buffer as a data input (in place), never a part of one.
 inline void require_same_or_disjoint(const char* function, const buffer& out, const buffer& in) {
   if (overlap(out, in) && !(out.data == in.data && out.bytes == in.bytes)) {
-    fail(function, out.name, " (", out.size, " elements) partly overlaps ", in.name, " (",
-         in.size, " elements); pass the very same buffer to work in place, or separate buffers");
+    fail(function, out.name, " (", out.size, " elements) partly overlaps ", in.name, " (", in.size,
+         " elements); pass the very same buffer to work in place, or separate buffers");
   }
 }
 
