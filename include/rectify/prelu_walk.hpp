@@ -51,13 +51,18 @@ inline void prelu_forward(const T* x, T* y, std::size_t n, const T* w, std::size
                           std::size_t inner) {
   auto f = [](auto v, auto slope) { return ops::leaky_relu::forward(v, slope); };
   if (inner == 1) {
-    for_each_row(n, w, channels, [&](std::size_t i, std::size_t len, const T* slopes) {
-      transform<Arch>(f, y + i, len, x + i, slopes);
+    with_stores(should_stream(y, n, x), [&](auto stores) {
+      for_each_row(n, w, channels, [&](std::size_t i, std::size_t len, const T* slopes) {
+        transform<Arch>(stores, f, y + i, len, x + i, slopes);
+      });
     });
   } else {
-    for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
-      transform<Arch>([&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, y + i, inner,
-                      x + i);
+    with_stores(should_stream(y, n, x), [&](auto stores) {
+      for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
+        transform<Arch>(
+            stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, y + i, inner,
+            x + i);
+      });
     });
   }
 }
@@ -67,13 +72,18 @@ inline void prelu_derivative(const T* x, T* d, std::size_t n, const T* w, std::s
                              std::size_t inner) {
   auto f = [](auto v, auto slope) { return ops::leaky_relu::derivative(v, slope); };
   if (inner == 1) {
-    for_each_row(n, w, channels, [&](std::size_t i, std::size_t len, const T* slopes) {
-      transform<Arch>(f, d + i, len, x + i, slopes);
+    with_stores(should_stream(d, n, x), [&](auto stores) {
+      for_each_row(n, w, channels, [&](std::size_t i, std::size_t len, const T* slopes) {
+        transform<Arch>(stores, f, d + i, len, x + i, slopes);
+      });
     });
   } else {
-    for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
-      transform<Arch>([&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, d + i, inner,
-                      x + i);
+    with_stores(should_stream(d, n, x), [&](auto stores) {
+      for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
+        transform<Arch>(
+            stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, d + i, inner,
+            x + i);
+      });
     });
   }
 }
