@@ -262,11 +262,16 @@ def main():
 
     def document(markdown):
         out = []
+        # In markdown, paragraphs need a blank line between them and list items a marker.
+        gap = [""] if markdown else []
+        item = "- " if markdown else "  "
         out.append("rectify benchmark: " + describe_context(context))
+        out += gap
         out.append("GB/s = bytes read + written per second (%s, CPU time), and in parentheses the "
                    "ratio to memcpy of as many elements. rectify/best: rectify's GB/s over the best "
                    "other contestant's (memcpy excluded). loop vec.: whether the compiler "
                    "vectorised the plain loop." % runs)
+        out += gap
         out.append("Implementations: " + "; ".join(
             "%s = %s" % (CONTESTANTS.get(c, c), arch) for c, arch in labels_of(results).items()))
         for (element, placement), rows in tables.items():
@@ -285,24 +290,32 @@ def main():
                     "negative dy where PyTorch gives +0): %s." % ", ".join(zero_signs)
                     if zero_signs else ""))
         if mismatches:
+            out += gap
             out.append("MISMATCHES (marked !):")
-            out += ["  " + m for m in mismatches]
+            out += gap
+            out += [item + m for m in mismatches]
         if errors:
+            out += gap
             out.append("ERRORS:")
-            out += ["  " + e for e in errors]
+            out += gap
+            out += [item + e for e in errors]
         # Compared as printed, so that a row shown as 0.95 is not listed as behind by more.
         clearly = [b for b in behind if round(b[4], 2) < NOISE]
         if clearly:
+            out += gap
             out.append("rectify is behind a baseline by more than %d%% in %d row(s):"
                        % (round(100 * (1 - NOISE)), len(clearly)))
-            out += ["  %s %s %s n=%s: %.2f x %s" % (op, element, placement, size_text(n), ratio,
-                                                    CONTESTANTS[best])
+            out += gap
+            out += [item + "%s %s %s n=%s: %.2f x %s" % (op, element, placement, size_text(n),
+                                                         ratio, CONTESTANTS[best])
                     for element, placement, op, n, ratio, best in clearly]
         close = len(behind) - len(clearly)
         if close:
+            out += gap
             out.append("rectify is behind by less than that, within this kind of run's noise, in "
                        "%d more row(s) (ratio in [%.2f, 1))." % (close, NOISE))
         if not behind:
+            out += gap
             out.append("rectify is ahead of every baseline in every row.")
         return "\n".join(out) + "\n"
 
