@@ -1,0 +1,337 @@
+#!/usr/bin/python3
+"""Turns rectify_bench's Google Benchmark JSON into the table and the plots.
+
+    bench/report.py RESULTS.json [--binary build/bench/rectify_bench] [--out-dir DIR] [--no-plot]
+
+Prints the table (GB/s = bytes read + written per second, median of the repetitions), and writes
+table.txt, table.md and one PNG per element type and placement to --out-dir. With --binary, it
+disassembles the plain scalar loops to say whether the compiler vectorised them.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import OrderedDict
+
+# Below this ratio to the best other contestant, a row is listed as rectify being behind; above
+# it, the difference is within the run-to-run noise of a shared machine.
+NOISE = 0.95
+
+CONTESTANTS = OrderedDict([
+    ("rectify", "rectify"),
+    ("plain_loop", "plain loop"),
+    ("eigen", "Eigen"),
+    ("onednn", "oneDNN"),
+])
+
+
+def parse_name(name):
+    """'<op>/<type>/<placement>/<contestant>/<n>' -> its parts."""
+    op, element, placement, contestant, n = name.split("/")
+    return op, element, placement, contestant, int(n)
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    have_aggregates = any(b.get("run_type") == "aggregate" for b in data["benchmarks"])
+    results, errors, repetitions = {}, [], 1
+    for b in data["benchmarks"]:
+        repetitions = max(repetitions, b.get("repetitions", 1))
+        if b.get("error_occurred"):
+            errors.append("%s: %s" % (b.get("run_name", b["name"]), b.get("error_message", "")))
+            continue
+        if have_aggregates and b.get("aggregate_name") != "median":
+            continue
+        key = parse_name(b.get("run_name", b["name"]))
+        label = b.get("label", "")
+        arch, _, check = label.partition("; check: ")
+        results[key] = {"gbps": b["bytes_per_second"] / 1e9, "arch": arch, "check": check}
+    return data["context"], results, errors, repetitions if have_aggregates else 1
+
+
+def vectorised_plain_loops(binary):
+    """{(op, type): True/False} from the disassembly of the plain loops, or {} if unavailable.
+
+    Every op compares each element, so a plain loop counts as vectorised when one of its loops
+    (a backward jump) both compares whole vectors (cmp..ps/pd) and stores whole vectors
+    (movups/movupd/movaps/movapd to memory). A loop that only clears dw, or a vector path the
+    compiler emits but does not take for the data at hand, does not count; the scalar code uses
+    the ss/sd forms.
+    """
+    objdump = shutil.which("objdump")
+    if not binary or not objdump or not os.path.exists(binary):
+        return {}
+    text = subprocess.run([objdump, "-d", "-C", "--no-show-raw-insn", binary],
+                          capture_output=True, text=True, check=True).stdout
+    header = re.compile(r"^[0-9a-f]+ <(?:\S+ )?bench::plain_loop::(\w+)<(?:testing::(\w+)_k, )?"
+                        r"(float|double)>\(")
+    instruction = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
+    vector_compare = re.compile(r"^v?cmp\w*p[sd]$")
+    vector_store = re.compile(r"^v?mov[au]p[sd]$")
+
+    def has_vector_loop(body):
+        for i, (address, mnemonic, operands) in enumerate(body):
+            target = re.match(r"([0-9a-f]+) <", operands)
+            if not mnemonic.startswith("j") or not target or int(target.group(1), 16) >= address:
+                continue
+            loop = [b for b in body[:i + 1] if b[0] >= int(target.group(1), 16)]
+            compares = any(vector_compare.match(m) for _, m, _ in loop)
+            stores = any(vector_store.match(m) and o.endswith(")") for _, m, o in loop)
+            if compares and stores:
+                return True
+        return False
+
+    found, current, body = {}, None, []
+    for line in text.splitlines() + [""]:
+        m = header.match(line)
+        if m:
+            function, kernel, element = m.groups()
+            current, body = ((kernel or function), element), []
+            continue
+        i = instruction.match(line)
+        if current and i:
+            body.append((int(i.group(1), 16), i.group(2), i.group(3)))
+        elif current and not line.strip():
+            # A function may exist twice (one copy per translation unit): either copy counts.
+            found[current] = found.get(current, False) or has_vector_loop(body)
+            current = None
+    return found
+
+
+def size_text(n):
+    for unit, scale in (("M", 1 << 20), ("K", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return "%d%s" % (n // scale, unit)
+    return str(n)
+
+
+def build_tables(results, vectorised):
+    """Rows per (type, placement) block, in the order the benchmark ran them."""
+    blocks = OrderedDict()
+    for (op, element, placement, contestant, n) in results:
+        if op == "memcpy":
+            continue
+        block = blocks.setdefault((element, placement), OrderedDict())
+        block.setdefault(op, set()).add(n)
+    present = [c for c in CONTESTANTS if any(k[3] == c for k in results)]
+    tables, behind, mismatches = OrderedDict(), [], []
+    for (element, placement), ops in blocks.items():
+        rows = []
+        for op, sizes in ops.items():
+            for n in sorted(sizes):
+                copy = results.get(("memcpy", element, "out_of_place", "memcpy", n))
+                row = {"op": op, "n": n, "memcpy": copy["gbps"] if copy else None, "cells": {}}
+                for c in present:
+                    r = results.get((op, element, placement, c, n))
+                    if r is None:
+                        continue
+                    row["cells"][c] = r
+                    if r["check"].startswith("MISMATCH"):
+                        mismatches.append("%s %s %s n=%d %s: %s" % (op, element, placement, n,
+                                                                     CONTESTANTS[c], r["check"]))
+                # A contestant whose output is wrong is no yardstick.
+                others = [(r["gbps"], c) for c, r in row["cells"].items()
+                          if c != "rectify" and not r["check"].startswith("MISMATCH")]
+                if "rectify" in row["cells"] and others:
+                    best, best_name = max(others)
+                    row["ratio"] = row["cells"]["rectify"]["gbps"] / best
+                    row["best"] = best_name
+                    if row["ratio"] < 1:
+                        behind.append((element, placement, op, n, row["ratio"], best_name))
+                row["vectorised"] = vectorised.get((op, element))
+                rows.append(row)
+        tables[(element, placement)] = rows
+    return present, tables, behind, mismatches
+
+
+def render(present, rows, markdown):
+    head = ["op", "n", "memcpy"] + [CONTESTANTS[c] for c in present]
+    head += ["rectify/best", "loop vec."]
+    lines = []
+    for row in rows:
+        cells = [row["op"], size_text(row["n"]),
+                 "%.1f" % row["memcpy"] if row["memcpy"] else "-"]
+        for c in present:
+            r = row["cells"].get(c)
+            if r is None:
+                cells.append("-")
+                continue
+            text = "%.1f" % r["gbps"]
+            if row["memcpy"]:
+                text += " (%.2f)" % (r["gbps"] / row["memcpy"])
+            if r["check"].startswith("MISMATCH"):
+                text += " !"
+            cells.append(text)
+        cells.append("%.2f (%s)" % (row["ratio"], CONTESTANTS[row["best"]]) if "ratio" in row else "-")
+        v = row["vectorised"]
+        cells.append("?" if v is None else ("yes" if v else "no"))
+        lines.append(cells)
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        out += ["| " + " | ".join(cells) + " |" for cells in lines]
+        return "\n".join(out)
+    widths = [max(len(x[i]) for x in [head] + lines) for i in range(len(head))]
+    fmt = lambda cells: "  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                                  for i, (c, w) in enumerate(zip(cells, widths)))
+    return "\n".join([fmt(head), fmt(["-" * w for w in widths])] + [fmt(c) for c in lines])
+
+
+def describe_context(context):
+    keys = ("cpu_model", "num_cpus", "compiler", "flags", "rectify_arch", "date", "mode")
+    c = {k: context.get(k, "?") for k in keys}
+    return ("%(cpu_model)s (%(num_cpus)s CPUs), %(compiler)s, flags %(flags)s, rectify on "
+            "%(rectify_arch)s; %(mode)s mode, %(date)s" % c)
+
+
+def labels_of(results):
+    """The implementations each contestant ran, as its labels name them."""
+    seen = OrderedDict()
+    for (op, element, placement, contestant, n), r in results.items():
+        if contestant != "memcpy":
+            seen.setdefault(contestant, OrderedDict())[r["arch"]] = None
+    return OrderedDict((c, " / ".join(archs)) for c, archs in seen.items())
+
+
+def plot(context, results, present, tables, out_dir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is missing: no plot (Debian: python3-matplotlib)", file=sys.stderr)
+        return []
+    styles = {"rectify": dict(color="tab:red", linewidth=2.2, marker="o"),
+              "plain_loop": dict(color="tab:blue", marker="s"),
+              "eigen": dict(color="tab:green", marker="^"),
+              "onednn": dict(color="tab:purple", marker="v")}
+    written = []
+    for (element, placement), rows in tables.items():
+        ops = list(OrderedDict((r["op"], None) for r in rows))
+        columns = 4
+        lines = (len(ops) + columns - 1) // columns
+        fig, axes = plt.subplots(lines, columns, figsize=(4.2 * columns, 3.0 * lines),
+                                 squeeze=False, sharex=True)
+        for ax, op in zip(axes.flat, ops):
+            op_rows = [r for r in rows if r["op"] == op]
+            sizes = [r["n"] for r in op_rows]
+            ax.plot(sizes, [r["memcpy"] for r in op_rows], color="black", linestyle="--",
+                    label="memcpy")
+            for c in present:
+                points = [(r["n"], r["cells"][c]["gbps"]) for r in op_rows if c in r["cells"]]
+                if points:
+                    ax.plot(*zip(*points), label=CONTESTANTS[c], **styles[c])
+            ax.set_xscale("log", base=2)
+            ax.set_title(op, fontsize=9)
+            ax.set_ylabel("GB/s", fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(True, which="both", alpha=0.3)
+        for ax in list(axes.flat)[len(ops):]:
+            ax.axis("off")
+        for ax in axes[-1]:
+            ax.set_xlabel("elements", fontsize=8)
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="upper right", ncol=len(names), fontsize=9)
+        fig.suptitle("rectify benchmark, %s, %s: GB/s (read + written), median\n%s"
+                     % (element, placement.replace("_", " "), describe_context(context)),
+                     fontsize=9, x=0.01, ha="left")
+        fig.tight_layout(rect=(0, 0, 1, 0.95))
+        path = os.path.join(out_dir, "bench_%s_%s.png" % (element, placement))
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("json")
+    parser.add_argument("--binary", help="rectify_bench, to see if the plain loops were vectorised")
+    parser.add_argument("--out-dir", default=None)
+    parser.add_argument("--no-plot", action="store_true")
+    args = parser.parse_args()
+
+    context, results, errors, repetitions = load(args.json)
+    vectorised = vectorised_plain_loops(args.binary)
+    present, tables, behind, mismatches = build_tables(results, vectorised)
+    runs = "median of %d runs" % repetitions if repetitions > 1 else "one run"
+
+    def document(markdown):
+        out = []
+        # In markdown, paragraphs need a blank line between them and list items a marker.
+        gap = [""] if markdown else []
+        item = "- " if markdown else "  "
+        out.append("rectify benchmark: " + describe_context(context))
+        out += gap
+        out.append("GB/s = bytes read + written per second (%s, CPU time), and in parentheses the "
+                   "ratio to memcpy of as many elements. rectify/best: rectify's GB/s over the best "
+                   "other contestant's (memcpy excluded). loop vec.: whether the compiler "
+                   "vectorised the plain loop." % runs)
+        out += gap
+        out.append("Implementations: " + "; ".join(
+            "%s = %s" % (CONTESTANTS.get(c, c), arch) for c, arch in labels_of(results).items()))
+        for (element, placement), rows in tables.items():
+            out.append("")
+            out.append(("### " if markdown else "== ") + "%s, %s" % (element, placement.replace("_", " ")))
+            out.append("")
+            out.append(render(present, rows, markdown))
+        out.append("")
+        checked = [(c, r["check"]) for rows in tables.values() for row in rows
+                   for c, r in row["cells"].items()]
+        zero_signs = sorted(set(CONTESTANTS[c] for c, check in checked if "sign of zero" in check))
+        out.append("Checks: %d outputs compared before timing (rectify's with the plain scalar "
+                   "reference, the others' with rectify's), %d mismatch(es)." %
+                   (len(checked), len(mismatches)) +
+                   (" Allowed differences in the sign of zero (a backward giving -0 for a "
+                    "negative dy where PyTorch gives +0): %s." % ", ".join(zero_signs)
+                    if zero_signs else ""))
+        if mismatches:
+            out += gap
+            out.append("MISMATCHES (marked !):")
+            out += gap
+            out += [item + m for m in mismatches]
+        if errors:
+            out += gap
+            out.append("ERRORS:")
+            out += gap
+            out += [item + e for e in errors]
+        # Compared as printed, so that a row shown as 0.95 is not listed as behind by more.
+        clearly = [b for b in behind if round(b[4], 2) < NOISE]
+        if clearly:
+            out += gap
+            out.append("rectify is behind a baseline by more than %d%% in %d row(s):"
+                       % (round(100 * (1 - NOISE)), len(clearly)))
+            out += gap
+            out += [item + "%s %s %s n=%s: %.2f x %s" % (op, element, placement, size_text(n),
+                                                         ratio, CONTESTANTS[best])
+                    for element, placement, op, n, ratio, best in clearly]
+        close = len(behind) - len(clearly)
+        if close:
+            out += gap
+            out.append("rectify is behind by less than that, within this kind of run's noise, in "
+                       "%d more row(s) (ratio in [%.2f, 1))." % (close, NOISE))
+        if not behind:
+            out += gap
+            out.append("rectify is ahead of every baseline in every row.")
+        return "\n".join(out) + "\n"
+
+    text = document(False)
+    print(text, end="")
+    if args.out_dir:
+        os.makedirs(args.out_dir, exist_ok=True)
+        with open(os.path.join(args.out_dir, "table.txt"), "w") as f:
+            f.write(text)
+        with open(os.path.join(args.out_dir, "table.md"), "w") as f:
+            f.write(document(True))
+        if not args.no_plot:
+            for path in plot(context, results, present, tables, args.out_dir):
+                print("plot: " + path)
+    return 1 if mismatches or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
