@@ -18,7 +18,7 @@
 #include "simd.hpp"
 #include "validation.hpp"
 
-namespace rectify {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE {
 
 template <class T>
 concept real = std::same_as<T, float> || std::same_as<T, double>;
@@ -249,4 +249,4 @@ void prelu_backward(X&& x, DY&& dy, DX&& dx, W&& w, DW&& dw, std::size_t inner =
                                                       slope_grad.data(), slopes.size(), inner);
 }
 
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE

@@ -7,7 +7,7 @@
 
 #include "simd.hpp"
 
-namespace rectify::detail {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 
 // Four independent vectors per iteration hide the latency of the compare-and-select chain on
 // every x86 ISA we target while keeping the unrolled body within the register file.
@@ -70,4 +70,4 @@ inline T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
   return sum;
 }
 
-}  // namespace rectify::detail
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail

@@ -16,7 +16,9 @@
 
 #include <type_traits>
 
-namespace rectify {
+#include "config.hpp"
+
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE {
 
 // The instruction set a kernel is compiled for is a type, as in xsimd: the same template serves
 // every ISA, and one binary can hold (and test) several instantiations side by side.
@@ -53,4 +55,4 @@ inline xsimd::batch<T, A> if_else(const xsimd::batch_bool<T, A>& cond, const xsi
 }
 
 }  // namespace ops
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE
