@@ -16,7 +16,7 @@ inline constexpr std::size_t kUnroll = 4;
 // out[i] = f(in[i]...) for i in [0, n). out may be the very same buffer as any input (in place):
 // each element is read before the same element is written, and no other element is touched.
 template <class Arch, class T, class F, class... In>
-inline void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
+RECTIFY_ALWAYS_INLINE void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   std::size_t i = 0;
@@ -39,7 +39,7 @@ inline void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
 
 // The sum over i in [0, n) of f(in[i]...), in an order fixed by Arch and n alone.
 template <class Arch, class T, class F, class... In>
-inline T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
+RECTIFY_ALWAYS_INLINE T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   batch acc[kUnroll];
