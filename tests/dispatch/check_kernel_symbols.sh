@@ -19,11 +19,12 @@ awk -v first="$1" '
     if (name ~ /kernels_avx512/) { isa = "avx512"; xsimd_pattern = "avx512" }
     else if (name ~ /kernels_avx2/) { isa = "avx2"; xsimd_pattern = "avx" }
     else if (name ~ /kernels_baseline/) { isa = "baseline"; xsimd_pattern = "" }
-    if (isa != "") checked++
+    if (isa != "" && !(name in seen)) checked++
+    seen[name] = 1
   }
   BEGIN { checked = 0; bad = 0; enter(first) }
   /^$/ { next }
-  /:$/ { enter($0); next }
+  /:$/ { name = $0; sub(/:$/, "", name); enter(name); next }
   {
     if (isa == "") next
     type = $2
