@@ -33,8 +33,8 @@ constexpr std::size_t known_count = std::size(known_kernels);
 #if defined(__x86_64__)
 
 // XCR0 says which register state the operating system saves on a context switch: a CPU that has
-// AVX-512 still cannot use it where the OS does not save the ZMM registers, and the CPUID bits
-// that __builtin_cpu_supports reads do not say so.
+// AVX-512 still cannot use it where the OS does not save the ZMM registers. CPUID's feature bits
+// do not say so, and not every compiler's run time checks it behind __builtin_cpu_supports.
 bool os_saves(std::uint64_t state) noexcept {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & bit_OSXSAVE) == 0) {
