@@ -29,7 +29,7 @@ void sweep_type(Kernel kernel) {
   const std::vector<T> pool = mixed_values<T>(1 << 16, 20261127);
   for_each_arch([&](auto arch) {
     using Arch = decltype(arch);
-    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
+    constexpr std::size_t lanes = lanes_of<T, Arch>;
     std::vector<std::size_t> sizes;
     for (std::size_t n = 0; n <= 3 * rectify::detail::kUnroll * lanes + 1; ++n) sizes.push_back(n);
     sizes.insert(sizes.end(), {1000, 4099});
@@ -58,7 +58,7 @@ void sweep_type(Kernel kernel) {
           }
         }
       }
-      INFO(Kernel::name << "<" << Arch::name() << ", " << (sizeof(T) == 4 ? "float" : "double")
+      INFO(Kernel::name << "<" << arch_name<Arch>() << ", " << (sizeof(T) == 4 ? "float" : "double")
                         << "> slope " << describe(slope) << ": " << cases << " calls");
       CHECK(first_failure == "");
     }

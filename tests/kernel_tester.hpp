@@ -12,8 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <rectify/simd.hpp>
-
+#include "arches.hpp"
 #include "values.hpp"
 
 namespace testing {
@@ -74,7 +73,7 @@ class kernel_tester {
     for (std::size_t i = 0; i < n_; ++i) {
       const T want = Kernel::ref(source_a[i], source_b[i], slope_);
       if (!same_bits(out[i], want)) {
-        return failure(Kernel::name, Arch::name(), i) + ": x = " + describe(source_a[i]) +
+        return failure(Kernel::name, arch_name<Arch>(), i) + ": x = " + describe(source_a[i]) +
                (Kernel::inputs == 2 ? ", dy = " + describe(source_b[i]) : std::string()) +
                " gave " + describe(out[i]) + ", expected " + describe(want);
       }
@@ -91,7 +90,7 @@ class kernel_tester {
     };
     if (!untouched(a, a0, out.data()) || !untouched(b, b0, out.data()) ||
         !untouched(o, o0, out.data())) {
-      return failure(Kernel::name, Arch::name(), 0) + ": a byte outside the output changed";
+      return failure(Kernel::name, arch_name<Arch>(), 0) + ": a byte outside the output changed";
     }
     return {};
   }

@@ -73,7 +73,7 @@ std::string check_call(layout l, std::size_t in_offset, std::size_t out_offset, 
   std::vector<T> x0(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(n));
   std::vector<T> dy0(pool.end() - static_cast<std::ptrdiff_t>(n), pool.end());
   std::ostringstream where;
-  where << Arch::name() << (sizeof(T) == 4 ? " float" : " double") << " C=" << l.channels
+  where << arch_name<Arch>() << (sizeof(T) == 4 ? " float" : " double") << " C=" << l.channels
         << " inner=" << l.inner << " outer=" << l.outer << " offsets " << in_offset << "/"
         << out_offset << " inplace=" << inplace << ": ";
 
@@ -168,7 +168,7 @@ void sweep_layouts() {
                             {3, 100, 0}, {2, 1000, 1}};
   for_each_arch([&](auto arch) {
     using Arch = decltype(arch);
-    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
+    constexpr std::size_t lanes = lanes_of<T, Arch>;
     std::string first_failure;
     std::size_t calls = 0;
     for (const layout& l : layouts) {
@@ -183,7 +183,7 @@ void sweep_layouts() {
         }
       }
     }
-    INFO(Arch::name() << (sizeof(T) == 4 ? " float: " : " double: ") << calls << " calls");
+    INFO(arch_name<Arch>() << (sizeof(T) == 4 ? " float: " : " double: ") << calls << " calls");
     CHECK(first_failure == "");
   });
 }

@@ -22,7 +22,7 @@ bool gives_everywhere(Kernel, T x, T dy, T slope, T expected) {
   bool ok = true;
   for_each_arch([&](auto arch) {
     using Arch = decltype(arch);
-    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
+    constexpr std::size_t lanes = lanes_of<T, Arch>;
     const std::size_t n = 2 * rectify::detail::kUnroll * lanes + lanes + lanes - 1;
     for (std::size_t p = 0; p < n; ++p) {
       std::vector<T> xs(n, T(2)), dys(n, T(1)), out(n);
@@ -30,8 +30,8 @@ bool gives_everywhere(Kernel, T x, T dy, T slope, T expected) {
       dys[p] = dy;
       Kernel::run(arch, std::span<const T>(xs), std::span<const T>(dys), std::span<T>(out), slope);
       if (!same_bits(out[p], expected)) {
-        UNSCOPED_INFO(Kernel::name << "<" << Arch::name() << "> at position " << p << " of " << n
-                                   << ": x = " << describe(x) << ", dy = " << describe(dy)
+        UNSCOPED_INFO(Kernel::name << "<" << arch_name<Arch>() << "> at position " << p << " of "
+                                   << n << ": x = " << describe(x) << ", dy = " << describe(dy)
                                    << " gave " << describe(out[p]) << ", expected "
                                    << describe(expected));
         ok = false;

@@ -5,7 +5,7 @@
 
 #include "simd.hpp"
 
-namespace rectify::ops {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE::ops {
 
 struct relu {
   // x < 0 rather than max(x, 0): relu(-0) = -0 and relu(NaN) = NaN with its bits unchanged.
@@ -78,4 +78,4 @@ struct leaky_relu {
   }
 };
 
-}  // namespace rectify::ops
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::ops

@@ -6,7 +6,8 @@
 // Any contiguous range of float or double converts: std::vector, std::array, std::span, C
 // arrays. Outputs must be lvalues or views (a temporary vector would silently lose the result).
 // The instruction set is the first template argument, defaulting to the best one the compiler
-// enables: rectify::relu_forward<xsimd::sse2>(x, y) runs the SSE2 kernel.
+// enables, or in a dispatch build to the best one the CPU has (dispatch.hpp):
+// rectify::relu_forward<xsimd::sse2>(x, y) runs the SSE2 kernel either way.
 
 #include <concepts>
 #include <cstddef>
@@ -14,11 +15,12 @@
 #include <span>
 #include <type_traits>
 
+#include "dispatch.hpp"
 #include "kernels.hpp"
 #include "simd.hpp"
 #include "validation.hpp"
 
-namespace rectify {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE {
 
 template <class T>
 concept real = std::same_as<T, float> || std::same_as<T, double>;
@@ -246,4 +248,4 @@ void prelu_backward(X&& x, DY&& dy, DX&& dx, W&& w, DW&& dw, std::size_t inner =
                                                       slopes.size(), inner);
 }
 
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE

@@ -10,7 +10,7 @@
 #include "activations.hpp"
 #include "api.hpp"
 
-namespace rectify {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE {
 
 template <real T>
 struct ReLU {
@@ -81,4 +81,4 @@ struct PReLU {
   }
 };
 
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE

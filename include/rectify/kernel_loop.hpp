@@ -3,7 +3,6 @@
 // one-vector loop, then the tail. Ops never write loops of their own; they hand this loop a
 // function that works on one value, scalar or batch.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,7 +15,7 @@
 
 #include "simd.hpp"
 
-namespace rectify::detail {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 
 // Four independent vectors per iteration hide the latency of the compare-and-select chain on
 // every x86 ISA we target while keeping the unrolled body within the register file.
@@ -58,20 +57,21 @@ inline void store_aligned(streaming_stores, const xsimd::batch<T, Arch>& v, T* o
 // would be free to differ: clang turns `c ? dy : dy * s` into `dy * (c ? 1 : s)`, which quiets a
 // signalling NaN that the vector select passes through.)
 template <class Arch, class T, class F, class... In>
-inline void transform_partial(F& f, T* out, std::size_t n, const In*... in) noexcept {
+RECTIFY_ALWAYS_INLINE void transform_partial(F& f, T* out, std::size_t n,
+                                             const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   alignas(Arch::alignment()) T staged[sizeof...(In) + 1][lanes] = {};
   const T* inputs[] = {in...};
   for (std::size_t k = 0; k < sizeof...(In); ++k) {
-    std::copy_n(inputs[k], n, staged[k]);
+    for (std::size_t j = 0; j < n; ++j) staged[k][j] = inputs[k][j];
   }
   const batch r = [&]<std::size_t... K>(std::index_sequence<K...>) {
     return f(batch::load_aligned(staged[K])...);
   }
   (std::index_sequence_for<In...>{});
   r.store_aligned(staged[sizeof...(In)]);
-  std::copy_n(staged[sizeof...(In)], n, out);
+  for (std::size_t j = 0; j < n; ++j) out[j] = staged[sizeof...(In)][j];
 }
 
 // out[i] = f(in[i]...) for i in [0, n). out may be the very same buffer as any input (in place):
@@ -79,12 +79,13 @@ inline void transform_partial(F& f, T* out, std::size_t n, const In*... in) noex
 // The first elements are peeled off so that every store of the body is aligned: a store that
 // straddles two cache lines costs two.
 template <class Arch, class Stores, class T, class F, class... In>
-inline void transform(Stores stores, F&& f, T* out, std::size_t n, const In*... in) noexcept {
+RECTIFY_ALWAYS_INLINE void transform(Stores stores, F&& f, T* out, std::size_t n,
+                                     const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(out) % Arch::alignment();
-  std::size_t i =
-      misalignment == 0 ? 0 : std::min(n, (Arch::alignment() - misalignment) / sizeof(T));
+  const std::size_t head = misalignment == 0 ? 0 : (Arch::alignment() - misalignment) / sizeof(T);
+  std::size_t i = head < n ? head : n;
   if (i != 0) {
     transform_partial<Arch>(f, out, i, in...);
   }
@@ -120,7 +121,9 @@ inline std::size_t streaming_threshold() noexcept {
     std::size_t cache = std::size_t(32) << 20;
 #if defined(_SC_LEVEL3_CACHE_SIZE)
     const long reported = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    if (reported > 0) cache = std::min(cache, static_cast<std::size_t>(reported));
+    if (reported > 0 && static_cast<std::size_t>(reported) < cache) {
+      cache = static_cast<std::size_t>(reported);
+    }
 #endif
     return cache;
   }();
@@ -150,14 +153,14 @@ inline void with_stores(bool stream, Body&& body) noexcept {
 
 // transform with the kind of stores chosen for this output.
 template <class Arch, class T, class F, class... In>
-inline void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
+RECTIFY_ALWAYS_INLINE void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
   with_stores(should_stream(out, n, in...),
               [&](auto stores) { transform<Arch>(stores, f, out, n, in...); });
 }
 
 // The sum over i in [0, n) of f(in[i]...), in an order fixed by Arch and n alone.
 template <class Arch, class T, class F, class... In>
-inline T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
+RECTIFY_ALWAYS_INLINE T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   batch acc[kUnroll];
@@ -188,4 +191,4 @@ inline T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
   return sum;
 }
 
-}  // namespace rectify::detail
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail

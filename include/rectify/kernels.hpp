@@ -10,7 +10,7 @@
 #include "kernel_loop.hpp"
 #include "prelu_walk.hpp"
 
-namespace rectify::detail {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 
 template <class Arch, class T>
 struct kernels {
@@ -76,4 +76,4 @@ struct kernels {
   }
 };
 
-}  // namespace rectify::detail
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail

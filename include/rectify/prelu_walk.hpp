@@ -4,14 +4,17 @@
 // (channels-first, inner > 1: a run of `inner` elements) or a slope pattern that starts at
 // channel 0 (channels-last, inner == 1: a row), and hands each piece to the shared kernel loop,
 // so no element costs a division or a modulo.
+//
+// No standard algorithms here, nor in any kernel: the dispatch library compiles this code once
+// per instruction set, and an unoptimised std::fill<float*> compiled with AVX-512 flags would be
+// the very symbol every other translation unit's std::fill<float*> resolves to (config.hpp).
 
-#include <algorithm>
 #include <cstddef>
 
 #include "activations.hpp"
 #include "kernel_loop.hpp"
 
-namespace rectify::detail {
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 
 // Channels-last rows shorter than this are mostly scalar tail, so for few channels the slope
 // pattern is repeated into a row of at least this many elements first (on the stack).
@@ -33,7 +36,7 @@ inline void for_each_row(std::size_t n, const T* w, std::size_t channels, Piece&
     pattern[j] = w[j % channels];
   }
   for (std::size_t i = 0; i < n; i += row) {
-    piece(i, std::min(row, n - i), static_cast<const T*>(pattern));
+    piece(i, n - i < row ? n - i : row, static_cast<const T*>(pattern));
   }
 }
 
@@ -95,7 +98,9 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
                            std::size_t channels, std::size_t inner) {
   auto grad = [](auto v, auto g, auto slope) { return ops::leaky_relu::backward(v, g, slope); };
   auto slope_grad = [](auto v, auto g) { return ops::leaky_relu::slope_gradient(v, g); };
-  std::fill(dw, dw + channels, T(0));
+  for (std::size_t c = 0; c < channels; ++c) {
+    dw[c] = T(0);
+  }
   if (inner == 1) {
     // Per-position partial sums over the rows, folded into dw at the end; for many channels dw
     // itself holds them.
@@ -121,4 +126,4 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
   }
 }
 
-}  // namespace rectify::detail
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail

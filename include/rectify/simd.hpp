@@ -16,11 +16,22 @@
 
 #include <type_traits>
 
-namespace rectify {
+#include "config.hpp"
+
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE {
 
 // The instruction set a kernel is compiled for is a type, as in xsimd: the same template serves
 // every ISA, and one binary can hold (and test) several instantiations side by side.
+#ifdef RECTIFY_DISPATCH
+// The instruction set chosen once at run time among those the dispatch library was compiled for:
+// the best the CPU and the operating system support, capped by RECTIFY_ISA (dispatch.hpp).
+struct dynamic_arch {
+  static constexpr const char* name() noexcept { return "dynamic"; }
+};
+using default_arch = dynamic_arch;
+#else
 using default_arch = xsimd::default_arch;
+#endif
 
 namespace ops {
 
@@ -62,4 +73,4 @@ inline xsimd::batch_bool<T, A> either(const xsimd::batch_bool<T, A>& a,
 }
 
 }  // namespace ops
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE

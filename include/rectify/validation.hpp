@@ -11,7 +11,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace rectify::detail {
+#include "config.hpp"
+
+namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 
 // A span as the checks see it: its name in the API, its address range, its element count.
 struct buffer {
@@ -88,4 +90,4 @@ inline void require_nonnegative_slope(const char* function, T negative_slope) {
   }
 }
 
-}  // namespace rectify::detail
+}  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail

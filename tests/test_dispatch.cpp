@@ -1,0 +1,163 @@
+// The dispatch itself, in the dispatch build only: which instruction set it runs, that it
+// chooses once even when threads race to the first call, and that an explicit instruction set
+// still runs the kernel compiled into the caller.
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <rectify/rectify.hpp>
+#include "catch.hpp"
+#include "kernel_list.hpp"
+#include "values.hpp"
+
+using namespace testing;
+
+namespace {
+
+// The instruction sets of the dispatch, in increasing order of preference.
+#if defined(__x86_64__)
+const std::vector<std::string> known = {"sse2", "avx2", "avx512"};
+#else
+const std::vector<std::string> known = {"neon"};
+#endif
+
+std::size_t rank_of(const std::string& isa) {
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    if (known[i] == isa) return i;
+  }
+  return known.size();
+}
+
+// The best set this machine runs, found without the library: by the compiler's own CPU
+// detection, which also reads XCR0 (libgcc and compiler-rt both do).
+std::string best_on_this_machine() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") &&
+                      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  return avx512 ? "avx512" : avx2 ? "avx2" : "sse2";
+#else
+  return known.front();
+#endif
+}
+
+std::string requested_isa() {
+  const char* value = std::getenv("RECTIFY_ISA");
+  std::string name = value == nullptr ? "" : value;
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+// RECTIFY_ISA caps the choice; more than the machine has, or a name the build does not know,
+// gives the best it has.
+std::string expected_isa() {
+  const std::string best = best_on_this_machine(), requested = requested_isa();
+  return rank_of(requested) < rank_of(best) ? requested : best;
+}
+
+// ctest runs this suite once per instruction set; on a machine without one, the run says so and
+// ctest counts it as skipped instead of passing it a second time on a lesser set.
+[[maybe_unused]] const bool reported_missing_isa = [] {
+  const std::string requested = requested_isa();
+  if (rank_of(requested) < known.size() && rank_of(requested) > rank_of(best_on_this_machine())) {
+    std::fprintf(stderr, "RECTIFY_ISA=%s is not available on this machine\n", requested.c_str());
+    return true;
+  }
+  return false;
+}();
+
+template <class T>
+bool same_bits_all(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!same_bits(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("The dispatch runs the set RECTIFY_ISA names, or the best the machine has below it",
+          "[dispatch]") {
+  INFO("RECTIFY_ISA=" << requested_isa() << ", best on this machine " << best_on_this_machine());
+  CHECK(std::string(rectify::active_isa()) == expected_isa());
+}
+
+TEST_CASE("The instruction set is chosen once, not per call", "[dispatch]") {
+  const char* before = rectify::active_isa();
+  const char* saved = std::getenv("RECTIFY_ISA");
+  const std::string restore = saved == nullptr ? "" : saved;
+  ::setenv("RECTIFY_ISA", rank_of(before) == 0 ? known.back().c_str() : known.front().c_str(), 1);
+  const char* after = rectify::active_isa();
+  if (saved == nullptr) {
+    ::unsetenv("RECTIFY_ISA");
+  } else {
+    ::setenv("RECTIFY_ISA", restore.c_str(), 1);
+  }
+  CHECK(std::string(after) == std::string(before));
+}
+
+// Run alone (ctest's dispatch.first_use), so that these threads make the very first call.
+TEST_CASE("Threads racing to the first call all run the one chosen set", "[.first_use]") {
+  constexpr int kThreads = 8;
+  const std::vector<float> x = mixed_values<float>(4099, 5);
+  std::vector<std::vector<float>> y(kThreads, std::vector<float>(x.size()));
+  std::vector<const char*> chosen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      rectify::relu_forward(x, y[static_cast<std::size_t>(t)]);
+      chosen[static_cast<std::size_t>(t)] = rectify::active_isa();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::vector<float> expected(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) expected[i] = reference::relu_forward(x[i]);
+  for (std::size_t t = 0; t < kThreads; ++t) {
+    CHECK(chosen[t] == chosen[0]);
+    CHECK(same_bits_all(y[t], expected));
+  }
+  CHECK(std::string(chosen[0]) == expected_isa());
+}
+
+#if defined(__x86_64__)
+TEMPLATE_TEST_CASE("An explicit xsimd::sse2 call gives the bits of the dispatched call",
+                   "[dispatch]", float, double) {
+  using T = TestType;
+  const std::vector<T> x = mixed_values<T>(1003, 21), dy = mixed_values<T>(1003, 22);
+  std::apply(
+      [&](auto... kernel) {
+        const auto check = [&](auto k) {
+          using Kernel = decltype(k);
+          const T slope = Kernel::slope == slope_kind::none ? T(0.01) : T(0.25);
+          std::vector<T> dispatched(x.size()), explicit_sse2(x.size());
+          Kernel::run(rectify::default_arch{}, std::span<const T>(x), std::span<const T>(dy),
+                      std::span<T>(dispatched), slope);
+          Kernel::run(xsimd::sse2{}, std::span<const T>(x), std::span<const T>(dy),
+                      std::span<T>(explicit_sse2), slope);
+          INFO(Kernel::name);
+          CHECK(same_bits_all(dispatched, explicit_sse2));
+        };
+        (check(kernel), ...);
+      },
+      elementwise_kernels{});
+
+  const std::vector<T> w = {T(0.25), T(-0.5), T(0)};
+  std::vector<T> dispatched(x.size() - 1), explicit_sse2(x.size() - 1), dw1(3), dw2(3);
+  const std::span<const T> x1(x.data(), x.size() - 1), dy1(dy.data(), dy.size() - 1);
+  rectify::prelu_forward(x1, dispatched, w, 2);
+  rectify::prelu_forward<xsimd::sse2>(x1, explicit_sse2, w, 2);
+  CHECK(same_bits_all(dispatched, explicit_sse2));
+  rectify::prelu_backward(x1, dy1, dispatched, w, dw1);
+  rectify::prelu_backward<xsimd::sse2>(x1, dy1, explicit_sse2, w, dw2);
+  CHECK(same_bits_all(dispatched, explicit_sse2));
+}
+#endif
