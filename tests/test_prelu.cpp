@@ -220,7 +220,7 @@ TEMPLATE_TEST_CASE("PReLU: forward passes x and backward passes dy with their bi
   const T snan = nans<T>()[4], tiny = std::numeric_limits<T>::denorm_min();
   for_each_arch([&](auto arch) {
     using Arch = decltype(arch);
-    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
+    constexpr std::size_t lanes = lanes_of<T, Arch>;
     // Channels-last below and above the repeated-pattern width, and channels-first; each with
     // an unrolled body, a one-vector step and a tail.
     for (const layout l :
@@ -233,7 +233,7 @@ TEMPLATE_TEST_CASE("PReLU: forward passes x and backward passes dy with their bi
       std::vector<T> y(n);
       rectify::prelu_forward<Arch>(tiny_x, y, w, l.inner);
       for (std::size_t i = 0; i < n; ++i) {
-        INFO(Arch::name() << " C=" << l.channels << " inner=" << l.inner << " element " << i);
+        INFO(arch_name<Arch>() << " C=" << l.channels << " inner=" << l.inner << " element " << i);
         REQUIRE(same_bits(dx[i], snan));
         REQUIRE(same_bits(y[i], tiny));
       }
