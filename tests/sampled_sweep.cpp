@@ -103,8 +103,8 @@ void in_pieces(std::size_t n, std::size_t longest, std::size_t granule, Run&& ru
 template <class Kernel, class Arch>
 void sweep_kernel(const std::vector<float>& x, const std::vector<float>& dy,
                   std::vector<float>& out, float slope, const char* slope_name) {
-  constexpr std::size_t lanes = xsimd::batch<float, Arch>::size;
-  tally& t = tallies[label(Kernel::name, Arch::name(), slope_name)];
+  constexpr std::size_t lanes = lanes_of<float, Arch>;
+  tally& t = tallies[label(Kernel::name, arch_name<Arch>(), slope_name)];
   const std::size_t longest = 3 * rectify::detail::kUnroll * lanes + 1;
   in_pieces(x.size(), longest, 1, [&](std::size_t at, std::size_t length) {
     Kernel::run(Arch{}, std::span<const float>(x.data() + at, length),
@@ -123,7 +123,7 @@ void sweep_kernel(const std::vector<float>& x, const std::vector<float>& dy,
 template <class Arch>
 void sweep_prelu(const std::vector<float>& x, const std::vector<float>& dy,
                  std::vector<float>& out) {
-  constexpr std::size_t lanes = xsimd::batch<float, Arch>::size;
+  constexpr std::size_t lanes = lanes_of<float, Arch>;
   const std::vector<float> w = {0.25f, 0.0f, -0.5f};
   float dw[3];
   const std::size_t whole = x.size() / 3 * 3, longest = 3 * rectify::detail::kUnroll * lanes + 3;
@@ -132,7 +132,7 @@ void sweep_prelu(const std::vector<float>& x, const std::vector<float>& dy,
     const char* name = direction == 0   ? "prelu_forward"
                        : direction == 1 ? "prelu_derivative"
                                         : "prelu_backward";
-    tally& t = tallies[label(name, Arch::name(), "0.25, 0, -0.5")];
+    tally& t = tallies[label(name, arch_name<Arch>(), "0.25, 0, -0.5")];
     in_pieces(whole, longest, 3, [&](std::size_t at, std::size_t length) {
       const std::span<const float> in(x.data() + at, length), grad(dy.data() + at, length);
       const std::span<float> result(out.data() + at, length);
