@@ -214,6 +214,33 @@ TEMPLATE_TEST_CASE("PReLU: a NaN in a channel makes that channel's dw NaN, the o
   }
 }
 
+TEMPLATE_TEST_CASE("PReLU: forward passes x and backward passes dy with their bits where x > 0",
+                   "[prelu]", float, double) {
+  using T = TestType;
+  const T snan = nans<T>()[4], tiny = std::numeric_limits<T>::denorm_min();
+  for_each_arch([&](auto arch) {
+    using Arch = decltype(arch);
+    constexpr std::size_t lanes = lanes_of<T, Arch>;
+    // Channels-last below and above the repeated-pattern width, and channels-first; each with
+    // an unrolled body, a one-vector step and a tail.
+    for (const layout l :
+         {layout{3, 1, 3 * lanes + 1}, layout{130, 1, 2}, layout{2, 4 * lanes + lanes + 3, 2}}) {
+      const std::size_t n = l.channels * l.inner * l.outer;
+      const std::vector<T> x(n, T(2)), dy(n, snan), w = weights<T>(l.channels);
+      std::vector<T> dx(n), dw(l.channels);
+      rectify::prelu_backward<Arch>(x, dy, dx, w, dw, l.inner);
+      const std::vector<T> tiny_x(n, tiny);
+      std::vector<T> y(n);
+      rectify::prelu_forward<Arch>(tiny_x, y, w, l.inner);
+      for (std::size_t i = 0; i < n; ++i) {
+        INFO(arch_name<Arch>() << " C=" << l.channels << " inner=" << l.inner << " element " << i);
+        REQUIRE(same_bits(dx[i], snan));
+        REQUIRE(same_bits(y[i], tiny));
+      }
+    }
+  });
+}
+
 TEMPLATE_TEST_CASE("PReLU: dw is overwritten, not accumulated", "[prelu]", float, double) {
   using T = TestType;
   std::vector<T> x = {T(-1), T(-2), T(3), T(-4)}, dy(4, T(1)), dx(4), w = {T(0.25), T(0.5)};

@@ -6,6 +6,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
 #include "arches.hpp"
 #include "catch.hpp"
 #include "kernel_list.hpp"
@@ -110,6 +114,12 @@ void check_rules() {
     CHECK(
         gives_everywhere(leaky_relu_backward_k{}, T(-1), inf, T(0), reference::product(inf, T(0))));
     CHECK(gives_everywhere(leaky_relu_backward_k{}, T(2), nz, s, nz));
+    // Passing means passing the bits: a signalling NaN dy is not quieted where f' = 1.
+    CHECK(gives_everywhere(relu_backward_k{}, T(1), snan, none, snan));
+    CHECK(gives_everywhere(relu6_backward_k{}, T(1), snan, none, snan));
+    CHECK(gives_everywhere(leaky_relu_backward_k{}, T(2), snan, s, snan));
+    CHECK(gives_everywhere(leaky_relu_backward_k{}, T(2), snan, T(-0.5), snan));
+    CHECK(gives_everywhere(leaky_relu_backward_from_output_k{}, T(2), snan, s, snan));
   }
   SECTION("Backward from the output gives the bits of the backward from the input") {
     const std::vector<T> xs = special_values<T>();
@@ -140,6 +150,40 @@ TEST_CASE("SEMANTICS.md rules hold in every buffer position, float", "[semantics
 TEST_CASE("SEMANTICS.md rules hold in every buffer position, double", "[semantics]") {
   check_rules<double>();
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+namespace {
+
+// Sets the caller's flush-to-zero mode (results that would be denormal become 0; inputs are still
+// read as they are) for the lifetime of the object.
+class flush_to_zero {
+ public:
+  flush_to_zero() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | _MM_FLUSH_ZERO_ON); }
+  ~flush_to_zero() { _mm_setcsr(saved_); }
+  flush_to_zero(const flush_to_zero&) = delete;
+  flush_to_zero& operator=(const flush_to_zero&) = delete;
+
+ private:
+  unsigned saved_;
+};
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("Under the caller's flush-to-zero, a denormal passed through keeps its bits",
+                   "[semantics]", float, double) {
+  using T = TestType;
+  const T tiny = std::numeric_limits<T>::denorm_min(), s = T(0.01);
+  const flush_to_zero mode;
+  // x > 0 selects x (forward) or dy (backward) itself, in every position of the buffer: no
+  // arithmetic touches it, so the mode has nothing to flush.
+  CHECK(gives_everywhere(leaky_relu_forward_k{}, tiny, T(0), s, tiny));
+  CHECK(gives_everywhere(leaky_relu_forward_k{}, tiny, T(0), T(-0.5), tiny));
+  CHECK(gives_everywhere(leaky_relu_backward_k{}, T(2), tiny, s, tiny));
+  CHECK(gives_everywhere(leaky_relu_backward_from_output_k{}, T(2), tiny, s, tiny));
+  CHECK(gives_everywhere(relu_forward_k{}, tiny, T(0), T(0), tiny));
+  CHECK(gives_everywhere(relu_backward_k{}, T(2), tiny, T(0), tiny));
+}
+#endif
 
 TEST_CASE("Denormals are neither flushed nor read as zero by the library", "[semantics]") {
   const float tiny = std::numeric_limits<float>::denorm_min();

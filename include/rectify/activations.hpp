@@ -54,17 +54,20 @@ struct relu6 {
 // LeakyReLU with the slope as an operand, so PReLU uses the very same lines with a slope per
 // channel (a broadcast scalar or a vector of slopes).
 struct leaky_relu {
+  // The product is opaque so that no compiler turns the select into x * (x > 0 ? 1 : slope),
+  // which flushes a positive denormal x under the caller's flush-to-zero (see ops::opaque).
   template <class V>
   static V forward(V x, V slope) noexcept {
-    return if_else(x > splat<V>(0), x, x * slope);
+    return if_else(x > splat<V>(0), x, opaque(x * slope));
   }
   template <class V>
   static V derivative(V x, V slope) noexcept {
     return if_else(x > splat<V>(0), splat<V>(1), slope);
   }
+  // Opaque for the same reason: dy * 1 would quiet a signalling NaN dy where it must pass.
   template <class V>
   static V backward(V x, V dy, V slope) noexcept {
-    return if_else(x > splat<V>(0), dy, dy * slope);
+    return if_else(x > splat<V>(0), dy, opaque(dy * slope));
   }
   // For slope >= 0, y > 0 exactly when x > 0; a negative slope is refused before we get here.
   template <class V>

@@ -72,5 +72,24 @@ inline xsimd::batch_bool<T, A> either(const xsimd::batch_bool<T, A>& a,
   return a | b;
 }
 
+// v, unchanged, hidden from the optimiser. clang rewrites `c ? a : a * s` as `a * (c ? 1 : s)`,
+// the same number but not the same bits where c holds: the multiply quiets a signalling NaN a,
+// and flushes a denormal a when the caller has set flush-to-zero; and it does so in some
+// positions of a buffer and not others. An empty asm statement that claims to change the product
+// keeps every such select a select; it emits no instruction.
+template <class T>
+inline T opaque(T v) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+v"(v));
+#elif defined(__GNUC__) && (defined(__aarch64__) || defined(__arm__))
+  asm("" : "+w"(v));
+#endif
+  return v;
+}
+template <class T, class A>
+inline xsimd::batch<T, A> opaque(const xsimd::batch<T, A>& v) noexcept {
+  return xsimd::batch<T, A>(opaque(static_cast<typename xsimd::batch<T, A>::register_type>(v)));
+}
+
 }  // namespace ops
 }  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE
