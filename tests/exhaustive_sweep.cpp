@@ -164,7 +164,8 @@ struct case_tally {
 };
 
 template <class T, class Fill>
-int sweep(const options& o, std::string label, const std::vector<std::size_t>& chunks, Fill fill) {
+int run_sweep(const options& o, std::string label, const std::vector<std::size_t>& chunks,
+              Fill fill) {
   const std::vector<sweep_case<T>> cases = all_cases<T>();
   std::vector<case_tally> tallies(cases.size());
   const std::vector<T> gradients = gradient_set<T>();
@@ -259,12 +260,12 @@ int main(int argc, char** argv) {
     } else {
       chunks = float_chunks_sampled(64);
     }
-    return sweep<float>(o, "float32", chunks, fill_float_chunk);
+    return run_sweep<float>(o, "float32", chunks, fill_float_chunk);
   }
   // At least 10^9 doubles in full scope: 2^30.
   const std::size_t count =
       o.full ? (std::size_t(1) << 30) / kChunk : (std::size_t(1) << 24) / kChunk;
   std::vector<std::size_t> chunks;
   for (std::size_t k = 0; k < count; ++k) chunks.push_back(k);
-  return sweep<double>(o, "float64", chunks, fill_double_chunk);
+  return run_sweep<double>(o, "float64", chunks, fill_double_chunk);
 }
