@@ -158,15 +158,15 @@ inline void fill_double_chunk(std::size_t chunk, std::span<double> x) {
 // ---- the gradients ----------------------------------------------------------------------------
 
 // The dy values every x meets in the backward sweeps, one pass each: both zeros, both
-// infinities, a quiet and a signalling NaN with payloads, a denormal, and ordinary values of both
-// signs. A pass has one dy for the whole buffer, so PReLU's dw has a checkable finite value
-// whenever dy is finite.
+// infinities, a quiet and a signalling NaN with payloads, a denormal and an ordinary value. A pass
+// has one dy for the whole buffer, so PReLU's dw has a checkable finite value whenever dy is
+// finite.
 template <class T>
 std::vector<T> gradient_set() {
   using lim = std::numeric_limits<T>;
   const std::vector<T> n = nans<T>();
-  return {T(+0.0), T(-0.0), lim::infinity(), -lim::infinity(), n[3], n[4], -lim::denorm_min(),
-          T(1),    T(-2.5)};
+  return {T(+0.0), T(-0.0), lim::infinity(),    -lim::infinity(),
+          n[3],    n[4],    -lim::denorm_min(), T(-2.5)};
 }
 
 }  // namespace testing::sweep
