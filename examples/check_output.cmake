@@ -1,6 +1,7 @@
 # Runs an example and compares what it prints with its expected output, exactly.
-# Usage: cmake -D PROGRAM=<example> -D EXPECTED=<expected output file> -P check_output.cmake
-execute_process(COMMAND "${PROGRAM}" RESULT_VARIABLE status OUTPUT_VARIABLE actual
+# Usage: cmake -D PROGRAM=<example> -D EXPECTED=<expected output file> [-D EMULATOR=<command>]
+#        -P check_output.cmake
+execute_process(COMMAND ${EMULATOR} "${PROGRAM}" RESULT_VARIABLE status OUTPUT_VARIABLE actual
                 ERROR_VARIABLE errors)
 # A Windows console or checkout may end lines with \r\n.
 string(REPLACE "\r\n" "\n" actual "${actual}")

@@ -386,7 +386,7 @@ void check_slope_gradient(const fuzz_call<T>& c, std::span<const T> dw, const ch
 template <class Arch, class T>
 void check_on(const fuzz_call<T>& c) {
   const std::size_t n = c.x.size(), channels = c.w.size();
-  const char* arch = Arch::name();
+  const char* arch = testing::arch_name<Arch>();
   exact_buffer<T> x(c.x_offset, c.x), dy(c.dy_offset, c.dy), out(c.out_offset, n),
       w(c.w_offset, c.w), dw(0, channels);
   const std::span<T> result = c.mode == in_place::over_first_input    ? x.span()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cross-compiles rectify's test suite for aarch64 with Debian's g++-aarch64-linux-gnu and runs it
-# under qemu-aarch64, so the kernels are xsimd's NEON ones: the whole Catch2 suite, the example,
-# and the sampled sweep of every 41st float bit pattern (104,755,300 of them, and the special
-# values) against the scalar reference. Installs what is missing; exits non-zero on any failure.
+# under qemu-aarch64, so the kernels are xsimd's NEON ones: the whole Catch2 suite, header-only
+# and through rectify::dispatch, the examples, and the sampled sweep of every 41st float bit
+# pattern (104,755,300 of them, and the special values) against the scalar reference. Installs
+# what is missing; exits non-zero on any failure.
 # Usage: scripts/test-aarch64.sh [build-dir]; RECTIFY_SWEEP_STRIDE overrides the stride.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,10 +23,13 @@ cmake --build "$build" -j "$jobs"
 echo "aarch64: build took $((SECONDS - start)) s"
 # The package tests build consumers with the same compiler and run them directly, which an x86
 # machine cannot; what they check (install, find_package, pkg-config) is the same on every
-# architecture and is covered by scripts/test.sh.
+# architecture and is covered by scripts/test.sh. The exhaustive sweeps (label exhaustive) are
+# left to the native run: even their sample scope takes over 5 minutes under qemu for float32
+# alone, and rectify_sampled_sweep is this build's sweep.
 start=$SECONDS
 status=0
-ctest --test-dir "$build" -j "$jobs" --output-on-failure -E '^package\.' || status=$?
+ctest --test-dir "$build" -j "$jobs" --output-on-failure -E '^package\.' -LE exhaustive ||
+  status=$?
 grep -h '^sampled sweep:' "$build/Testing/Temporary/LastTest.log" || true
 echo "aarch64: tests under qemu-aarch64 took $((SECONDS - start)) s"
 exit "$status"

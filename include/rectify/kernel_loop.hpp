@@ -35,8 +35,10 @@ inline void store_aligned(cached_stores, const xsimd::batch<T, Arch>& v, T* out)
 template <class Arch, class T>
 inline void store_aligned(streaming_stores, const xsimd::batch<T, Arch>& v, T* out) noexcept {
   // On x86 the register width names the instruction set: 64 bytes is AVX-512, 32 AVX, 16 SSE.
-  constexpr std::size_t width = sizeof(typename xsimd::batch<T, Arch>::register_type);
-  constexpr bool is_float = std::is_same_v<T, float>;
+  // Elsewhere (aarch64) nothing below uses them.
+  [[maybe_unused]] constexpr std::size_t width =
+      sizeof(typename xsimd::batch<T, Arch>::register_type);
+  [[maybe_unused]] constexpr bool is_float = std::is_same_v<T, float>;
 #if defined(__AVX512F__)
   if constexpr (width == 64 && is_float) return _mm512_stream_ps(out, v);
   if constexpr (width == 64 && !is_float) return _mm512_stream_pd(out, v);
