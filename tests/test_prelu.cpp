@@ -206,10 +206,14 @@ TEMPLATE_TEST_CASE("PReLU: a NaN in a channel makes that channel's dw NaN, the o
   for (std::size_t inner : {std::size_t(1), std::size_t(9)}) {
     const std::size_t channels = 3, n = channels * inner * 40;
     std::vector<T> x(n, T(-1)), dy(n, T(2)), dx(n), w = {T(0.25), T(0.5), T(0.75)}, dw(channels);
-    x[(1 * inner) + channels * inner * 17] = nans<T>()[0];  // an element of channel 1
+    // Two NaNs with different signs and payloads in channel 1, so that two NaNs meet in its sum.
+    x[(1 * inner) + channels * inner * 17] = nans<T>()[3];
+    x[(1 * inner) + channels * inner * 23] = nans<T>()[2];
     rectify::prelu_backward(x, dy, dx, w, dw, inner);
     CHECK(std::isfinite(dw[0]));
     CHECK(std::isnan(dw[1]));
+    // Always the one quiet NaN, whichever NaNs met in the sum.
+    CHECK(same_bits(dw[1], std::numeric_limits<T>::quiet_NaN()));
     CHECK(std::isfinite(dw[2]));
     CHECK(dw[0] == T(-80) * T(inner));  // 40 * inner terms of -1 * 2: exact in any order
   }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 
 #include "activations.hpp"
 #include "kernel_loop.hpp"
@@ -114,6 +115,17 @@ inline bool sums_by_runs(std::size_t channels, std::size_t inner) noexcept {
   return channels == 1 || inner > 1;
 }
 
+// When two NaNs meet in a sum, which one it returns depends on the order of the operands in the
+// instruction, which the compiler chooses at each call site. So a NaN dw is always returned as
+// the one quiet NaN: its bits then depend neither on how the sums were grouped nor on the code
+// that added them.
+template <class T>
+inline void settle_nan_sums(T* dw, std::size_t channels) noexcept {
+  for (std::size_t c = 0; c < channels; ++c) {
+    if (dw[c] != dw[c]) dw[c] = std::numeric_limits<T>::quiet_NaN();
+  }
+}
+
 // dw is overwritten. Each piece's slope gradient is gathered before its dx is written, so dx
 // may be the very same buffer as x or dy.
 template <class Arch, class T>
@@ -134,6 +146,7 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
             dx + at, len, x + at, dy + at);
       }
     });
+    settle_nan_sums(dw, channels);
     return;
   }
   const channels_last_blocks blocks = channels_last_blocking(channels);
@@ -176,6 +189,7 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
       }
     }
   }
+  settle_nan_sums(dw, channels);
 }
 
 }  // namespace rectify::detail
