@@ -143,22 +143,9 @@ std::string check_call(layout l, std::size_t in_offset, std::size_t out_offset, 
   return {};
 }
 
-// Standard-normal values with zeros, -0, denormals and tiny values mixed in: every value whose
-// products keep dw finite, so the bound is meaningful.
-template <class T>
-std::vector<T> finite_pool(std::size_t n) {
-  std::vector<T> v = mixed_values<T>(n, 7);
-  const T specials[] = {T(0), T(-0.0), std::numeric_limits<T>::denorm_min(),
-                        -std::numeric_limits<T>::denorm_min(), T(1e-30), T(6)};
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(v[i]) || std::fabs(v[i]) > T(1e6)) v[i] = specials[i % 6];
-  }
-  return v;
-}
-
 template <class T>
 void sweep_layouts() {
-  const std::vector<T> pool = finite_pool<T>(2 * 40000 + 64);
+  const std::vector<T> pool = finite_values<T>(2 * 40000 + 64, 7);
   const layout layouts[] = {
       {1, 1, 0},  {1, 1, 1},   {1, 1, 37},  {3, 1, 1},  {3, 1, 50},  {64, 1, 5},  {67, 1, 4},
       {200, 1, 3}, {1, 7, 3},  {3, 7, 5},   {64, 7, 2}, {67, 2, 3},  {3, 64, 2},  {64, 64, 1},

@@ -55,13 +55,35 @@ std::vector<T> nans() {
 template <class T>
 std::vector<T> special_values() {
   using lim = std::numeric_limits<T>;
-  std::vector<T> v = {T(+0.0), T(-0.0), lim::infinity(), -lim::infinity(),
-                      lim::denorm_min(), -lim::denorm_min(),
-                      lim::min() - lim::denorm_min(), -(lim::min() - lim::denorm_min()),
-                      lim::min(), -lim::min(), lim::max(), -lim::max(), lim::lowest(),
-                      T(6), std::nextafter(T(6), T(0)), std::nextafter(T(6), T(7)), T(-6),
-                      T(1), T(-1), T(3), T(-3), T(7), T(-7), T(0.5), T(-0.5),
-                      lim::epsilon(), -lim::epsilon(), T(1e-30), T(-1e-30)};
+  std::vector<T> v = {T(+0.0),
+                      T(-0.0),
+                      lim::infinity(),
+                      -lim::infinity(),
+                      lim::denorm_min(),
+                      -lim::denorm_min(),
+                      lim::min() - lim::denorm_min(),
+                      -(lim::min() - lim::denorm_min()),
+                      lim::min(),
+                      -lim::min(),
+                      lim::max(),
+                      -lim::max(),
+                      lim::lowest(),
+                      T(6),
+                      std::nextafter(T(6), T(0)),
+                      std::nextafter(T(6), T(7)),
+                      T(-6),
+                      T(1),
+                      T(-1),
+                      T(3),
+                      T(-3),
+                      T(7),
+                      T(-7),
+                      T(0.5),
+                      T(-0.5),
+                      lim::epsilon(),
+                      -lim::epsilon(),
+                      T(1e-30),
+                      T(-1e-30)};
   for (T nan : nans<T>()) v.push_back(nan);
   return v;
 }
@@ -86,6 +108,24 @@ std::vector<T> mixed_values(std::size_t n, std::uint32_t seed) {
   for (T& x : v) {
     const std::size_t k = pick(rng);
     x = k < specials.size() ? specials[k] : normal(rng);
+  }
+  return v;
+}
+
+// Values like mixed_values but with everything that could make a sum non-finite (NaN, infinities,
+// magnitudes above 1e6) replaced by zeros, -0, denormals and tiny values: sums over them stay
+// finite, so their bits show the order in which the terms were added.
+template <class T>
+std::vector<T> finite_values(std::size_t n, std::uint32_t seed) {
+  std::vector<T> v = mixed_values<T>(n, seed);
+  const T specials[] = {T(0),
+                        T(-0.0),
+                        std::numeric_limits<T>::denorm_min(),
+                        -std::numeric_limits<T>::denorm_min(),
+                        T(1e-30),
+                        T(6)};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i]) || std::fabs(v[i]) > T(1e6)) v[i] = specials[i % 6];
   }
   return v;
 }
