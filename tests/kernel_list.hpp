@@ -1,8 +1,8 @@
 #pragma once
 // The elementwise kernels of the library, one entry each: its name, how many data inputs it
-// takes, whether it takes a slope, how to call it for a given instruction set, and its scalar
-// reference. The tests and the benchmark both walk this list. (PReLU, with its channel layout,
-// has its own tester.)
+// takes, whether it takes a slope, how to call it for a given instruction set (and with an
+// execution policy first), and its scalar reference. The tests and the benchmark both walk this
+// list. (PReLU, with its channel layout, has its own tester.)
 
 #include <span>
 #include <string_view>
@@ -23,6 +23,9 @@ struct relu_forward_k {
   static constexpr auto run = []<class A>(A, auto x, auto, auto y, auto) {
     rectify::relu_forward<A>(x, y);
   };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto, auto y, auto) {
+    rectify::relu_forward<A>(policy, x, y);
+  };
   static constexpr auto ref = [](auto x, auto, auto) { return reference::relu_forward(x); };
 };
 struct relu_derivative_k {
@@ -31,6 +34,9 @@ struct relu_derivative_k {
   static constexpr slope_kind slope = slope_kind::none;
   static constexpr auto run = []<class A>(A, auto x, auto, auto d, auto) {
     rectify::relu_derivative<A>(x, d);
+  };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto, auto d, auto) {
+    rectify::relu_derivative<A>(policy, x, d);
   };
   static constexpr auto ref = [](auto x, auto, auto) { return reference::relu_derivative(x); };
 };
@@ -41,6 +47,9 @@ struct relu_backward_k {
   static constexpr auto run = []<class A>(A, auto x, auto dy, auto dx, auto) {
     rectify::relu_backward<A>(x, dy, dx);
   };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto dy, auto dx, auto) {
+    rectify::relu_backward<A>(policy, x, dy, dx);
+  };
   static constexpr auto ref = [](auto x, auto dy, auto) { return reference::relu_backward(x, dy); };
 };
 struct relu_backward_from_output_k {
@@ -49,6 +58,9 @@ struct relu_backward_from_output_k {
   static constexpr slope_kind slope = slope_kind::none;
   static constexpr auto run = []<class A>(A, auto y, auto dy, auto dx, auto) {
     rectify::relu_backward_from_output<A>(y, dy, dx);
+  };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto y, auto dy, auto dx, auto) {
+    rectify::relu_backward_from_output<A>(policy, y, dy, dx);
   };
   static constexpr auto ref = [](auto y, auto dy, auto) {
     return reference::relu_backward_from_output(y, dy);
@@ -62,6 +74,9 @@ struct relu6_forward_k {
   static constexpr auto run = []<class A>(A, auto x, auto, auto y, auto) {
     rectify::relu6_forward<A>(x, y);
   };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto, auto y, auto) {
+    rectify::relu6_forward<A>(policy, x, y);
+  };
   static constexpr auto ref = [](auto x, auto, auto) { return reference::relu6_forward(x); };
 };
 struct relu6_derivative_k {
@@ -71,6 +86,9 @@ struct relu6_derivative_k {
   static constexpr auto run = []<class A>(A, auto x, auto, auto d, auto) {
     rectify::relu6_derivative<A>(x, d);
   };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto, auto d, auto) {
+    rectify::relu6_derivative<A>(policy, x, d);
+  };
   static constexpr auto ref = [](auto x, auto, auto) { return reference::relu6_derivative(x); };
 };
 struct relu6_backward_k {
@@ -79,6 +97,9 @@ struct relu6_backward_k {
   static constexpr slope_kind slope = slope_kind::none;
   static constexpr auto run = []<class A>(A, auto x, auto dy, auto dx, auto) {
     rectify::relu6_backward<A>(x, dy, dx);
+  };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto dy, auto dx, auto) {
+    rectify::relu6_backward<A>(policy, x, dy, dx);
   };
   static constexpr auto ref = [](auto x, auto dy, auto) {
     return reference::relu6_backward(x, dy);
@@ -90,6 +111,9 @@ struct relu6_backward_from_output_k {
   static constexpr slope_kind slope = slope_kind::none;
   static constexpr auto run = []<class A>(A, auto y, auto dy, auto dx, auto) {
     rectify::relu6_backward_from_output<A>(y, dy, dx);
+  };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto y, auto dy, auto dx, auto) {
+    rectify::relu6_backward_from_output<A>(policy, y, dy, dx);
   };
   static constexpr auto ref = [](auto y, auto dy, auto) {
     return reference::relu6_backward_from_output(y, dy);
@@ -103,6 +127,9 @@ struct leaky_relu_forward_k {
   static constexpr auto run = []<class A>(A, auto x, auto, auto y, auto s) {
     rectify::leaky_relu_forward<A>(x, y, s);
   };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto, auto y, auto s) {
+    rectify::leaky_relu_forward<A>(policy, x, y, s);
+  };
   static constexpr auto ref = [](auto x, auto, auto s) {
     return reference::leaky_relu_forward(x, s);
   };
@@ -113,6 +140,9 @@ struct leaky_relu_derivative_k {
   static constexpr slope_kind slope = slope_kind::any;
   static constexpr auto run = []<class A>(A, auto x, auto, auto d, auto s) {
     rectify::leaky_relu_derivative<A>(x, d, s);
+  };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto, auto d, auto s) {
+    rectify::leaky_relu_derivative<A>(policy, x, d, s);
   };
   static constexpr auto ref = [](auto x, auto, auto s) {
     return reference::leaky_relu_derivative(x, s);
@@ -125,6 +155,9 @@ struct leaky_relu_backward_k {
   static constexpr auto run = []<class A>(A, auto x, auto dy, auto dx, auto s) {
     rectify::leaky_relu_backward<A>(x, dy, dx, s);
   };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto x, auto dy, auto dx, auto s) {
+    rectify::leaky_relu_backward<A>(policy, x, dy, dx, s);
+  };
   static constexpr auto ref = [](auto x, auto dy, auto s) {
     return reference::leaky_relu_backward(x, dy, s);
   };
@@ -135,6 +168,9 @@ struct leaky_relu_backward_from_output_k {
   static constexpr slope_kind slope = slope_kind::non_negative;
   static constexpr auto run = []<class A>(A, auto y, auto dy, auto dx, auto s) {
     rectify::leaky_relu_backward_from_output<A>(y, dy, dx, s);
+  };
+  static constexpr auto run_with = []<class A>(A, auto policy, auto y, auto dy, auto dx, auto s) {
+    rectify::leaky_relu_backward_from_output<A>(policy, y, dy, dx, s);
   };
   static constexpr auto ref = [](auto y, auto dy, auto s) {
     return reference::leaky_relu_backward_from_output(y, dy, s);

@@ -112,4 +112,22 @@ std::vector<T> mixed_values(std::size_t n, std::uint32_t seed) {
   return v;
 }
 
+// Values like mixed_values but with everything that could make a sum non-finite (NaN, infinities,
+// magnitudes above 1e6) replaced by zeros, -0, denormals and tiny values: sums over them stay
+// finite, so their bits show the order in which the terms were added.
+template <class T>
+std::vector<T> finite_values(std::size_t n, std::uint32_t seed) {
+  std::vector<T> v = mixed_values<T>(n, seed);
+  const T specials[] = {T(0),
+                        T(-0.0),
+                        std::numeric_limits<T>::denorm_min(),
+                        -std::numeric_limits<T>::denorm_min(),
+                        T(1e-30),
+                        T(6)};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i]) || std::fabs(v[i]) > T(1e6)) v[i] = specials[i % 6];
+  }
+  return v;
+}
+
 }  // namespace testing

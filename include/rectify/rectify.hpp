@@ -14,3 +14,8 @@
 #include "validation.hpp"    // the checks made at the API boundary
 #include "api.hpp"           // relu_forward(x, y) and the other free functions
 #include "functors.hpp"      // ReLU<T>, LeakyReLU<T>, PReLU<T>, ReLU6<T>
+#include "executor.hpp"        // the executor concept: parallel_for(count, grain, fn)
+#include "thread_pool.hpp"     // rectify::thread_pool, the portable executor
+#include "execution.hpp"       // rectify::seq, rectify::par and their options
+#include "parallel_kernels.hpp"  // every kernel split over an executor, unchecked
+#include "parallel.hpp"        // relu_forward(rectify::par, x, y) and the other policy overloads
