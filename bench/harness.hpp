@@ -26,12 +26,12 @@
 #include "ops.hpp"
 #include "workload.hpp"
 
+// What every translation unit of the benchmark shares, whatever its flags: the registry and the
+// list of failures. Only data and declarations here; nothing that is timed.
 namespace bench {
 
-template <class T>
-inline constexpr std::string_view type_name = std::is_same_v<T, float> ? "float" : "double";
-
-// One benchmark: "<op>/<type>/<placement>/<contestant>/<n>".
+// One benchmark: "<op>/<type>/<placement>/<contestant>/<n>", and "/<k>_threads" after it in the
+// thread-scaling block.
 struct case_spec {
   std::string name;
   std::size_t n;
@@ -53,8 +53,49 @@ inline std::vector<std::string>& failures() {
   return list;
 }
 
+// Each contestant's file defines its function; main calls those that were compiled in.
+void add_rectify(std::vector<entry>& entries);
+void add_rectify_dispatch(std::vector<entry>& entries);
+void add_plain_loop(std::vector<entry>& entries);
+void add_eigen(std::vector<entry>& entries);
+void add_onednn(std::vector<entry>& entries);
+
+// The thread-scaling block: rectify's serial call (1 thread) and the same call with rectify::par
+// on a pool of `threads` threads (threads > 1).
+void add_rectify_threads(std::vector<entry>& entries, std::size_t threads);
+
+// The thread count of the thread-scaling block's parallel rows (--threads, default 2).
+inline std::size_t& scaling_threads() {
+  static std::size_t threads = 2;
+  return threads;
+}
+
+// The instruction set rectify::dispatch chose (rectify::active_isa()).
+const char* dispatch_isa();
+
+}  // namespace bench
+
+// The templates that time and check a contestant, in the inline namespace of the rectify build
+// they call (config.hpp): the dispatch contestant's translation unit is compiled without -march
+// and with RECTIFY_DISPATCH, the others with -march=native, and the linker keeps one copy of
+// each inline function whatever its flags. Distinct names keep the dispatch build's ops from
+// standing in for the native build's, and the other way round.
+namespace bench::inline RECTIFY_TARGET_NAMESPACE {
+
+template <class T>
+inline constexpr std::string_view type_name = std::is_same_v<T, float> ? "float" : "double";
+
+// The pool of the thread-scaling block, on which rectify::par's rows and memcpy's run: made on
+// first use with scaling_threads() threads, which main sets from --threads before that.
+inline rectify::thread_pool& scaling_pool() {
+  static rectify::thread_pool pool(scaling_threads());
+  return pool;
+}
+
+// rectify's builds are checked against the plain scalar loop, bit for bit; everyone else against
+// rectify's native build.
 template <class Contestant>
-inline constexpr bool is_reference_checked = Contestant::name == std::string_view("rectify");
+inline constexpr bool is_reference_checked = Contestant::name.starts_with("rectify");
 
 // Runs Op once with call 0's parameters and says how its output compares with the expected one:
 // rectify's is checked against the plain scalar loop, everyone else's against rectify's.
@@ -142,10 +183,4 @@ void add_contestant(std::vector<entry>& entries) {
   });
 }
 
-// Each contestant's file defines its function; main calls those that were compiled in.
-void add_rectify(std::vector<entry>& entries);
-void add_plain_loop(std::vector<entry>& entries);
-void add_eigen(std::vector<entry>& entries);
-void add_onednn(std::vector<entry>& entries);
-
-}  // namespace bench
+}  // namespace bench::inline RECTIFY_TARGET_NAMESPACE

@@ -1,16 +1,24 @@
 // rectify's benchmark: every op of the library against memcpy of the same elements, a plain
-// scalar loop and, when they were found at configure time, Eigen and oneDNN, in one binary.
+// scalar loop and, when they were found at configure time, Eigen and oneDNN, in one binary; and
+// rectify itself twice, built for this machine (-march=native, header-only) and built for any
+// x86-64 (no -march) with rectify::dispatch choosing the kernels at run time.
 //
 //   rectify_bench [--full] [--sizes=N,N,...] [Google Benchmark flags]
+//   rectify_bench --scaling [--threads=K] [--full] [--sizes=N,N,...] [Google Benchmark flags]
 //
 // Default (quick): float, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and 16777216
 // (DRAM) elements. --full adds every power of two from 64 to 64M for float out of place, and
 // in-place and double rows at the four sizes. --sizes replaces the sizes (multiples of 64, the
 // PReLU channel count). Benchmarks of one size run together, contestants side by side, so that a
 // disturbance of a shared machine hits them alike. Exits non-zero if any check failed.
-
+//
+// --scaling runs the thread-scaling block instead: float, out of place, at the same four sizes
+// (and 64M with --full), every op with rectify's serial call (1 thread) beside the same call with
+// rectify::par on a pool of K threads (default 2), and memcpy likewise. It needs K cores to
+// itself, where the default block is best pinned to one.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -29,6 +37,8 @@ namespace {
 
 struct options {
   bool full = false;
+  bool scaling = false;
+  std::size_t threads = 2;
   std::vector<std::size_t> sizes;  // empty: the mode's own
 };
 
@@ -40,6 +50,16 @@ options parse_options(int& argc, char** argv) {
     const std::string_view arg = argv[i];
     if (arg == "--full") {
       result.full = true;
+    } else if (arg == "--scaling") {
+      result.scaling = true;
+    } else if (arg.starts_with("--threads=")) {
+      const std::string item(arg.substr(10));
+      std::size_t parsed = 0;
+      const unsigned long long k = item.empty() ? 0 : std::stoull(item, &parsed);
+      if (k < 2 || k > 1024 || parsed != item.size()) {
+        throw std::invalid_argument("--threads: '" + item + "' is not a thread count from 2 up");
+      }
+      result.threads = static_cast<std::size_t>(k);
     } else if (arg.starts_with("--sizes=")) {
       std::string list(arg.substr(8));
       for (std::size_t start = 0; start <= list.size();) {
@@ -76,6 +96,11 @@ std::vector<variant> variants_of(const options& opts) {
   const auto sizes = [&](const std::vector<std::size_t>& own) {
     return opts.sizes.empty() ? own : opts.sizes;
   };
+  if (opts.scaling) {
+    std::vector<std::size_t> scaling = hierarchy;
+    if (opts.full) scaling.push_back(std::size_t{64} << 20);
+    return {{false, placement::out_of_place, sizes(scaling)}};
+  }
   if (!opts.full) return {{false, placement::out_of_place, sizes(hierarchy)}};
   return {{false, placement::out_of_place, sizes(sweep)},
           {false, placement::in_place, sizes(hierarchy)},
@@ -98,9 +123,36 @@ void run_memcpy(benchmark::State& state, const case_spec& spec) {
   state.SetLabel("memcpy");
 }
 
-void add(case_function function, std::string name, std::size_t n, placement where) {
+// memcpy split over the scaling pool the way rectify::par splits an elementwise op: in units of
+// 4 KiB, at least rectify::default_grain elements per thread. The ceiling of the parallel rows:
+// what this machine's memory gives K threads that only move the bytes.
+template <class T>
+void run_memcpy_threads(benchmark::State& state, const case_spec& spec) {
+  auto& data = workload<T>::get();
+  problem<T> p = data.make(spec.n, 1, placement::out_of_place, 0, 0);
+  constexpr std::size_t unit = 4096 / sizeof(T);
+  const std::size_t units = (spec.n + unit - 1) / unit;
+  const std::size_t grain = std::max<std::size_t>(1, rectify::default_grain / unit);
+  auto copy = [&](std::size_t first, std::size_t last) {
+    const std::size_t begin = first * unit, end = std::min(spec.n, last * unit);
+    std::memcpy(p.out + begin, p.x + begin, (end - begin) * sizeof(T));
+  };
+  rectify::thread_pool& pool = scaling_pool();
+  for (auto _ : state) {
+    pool.parallel_for(units, grain, rectify::range_function(copy));
+    benchmark::ClobberMemory();
+  }
+  const auto bytes = static_cast<std::int64_t>(2 * spec.n * sizeof(T));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * bytes);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(spec.n));
+  state.SetLabel("memcpy, thread_pool(" + std::to_string(pool.size()) + ")");
+}
+
+benchmark::internal::Benchmark* add(case_function function, std::string name, std::size_t n,
+                                    placement where) {
   case_spec spec{std::move(name), n, where};
-  benchmark::RegisterBenchmark(spec.name.c_str(), function, spec);
+  return benchmark::RegisterBenchmark(spec.name.c_str(), function, spec);
 }
 
 void register_benchmarks(const std::vector<variant>& variants, const std::vector<entry>& entries) {
@@ -124,6 +176,51 @@ void register_benchmarks(const std::vector<variant>& variants, const std::vector
               n, v.where);
         }
       });
+    }
+  }
+}
+
+// Appended rather than "/" + ..., which sets off g++ 12's false -Wrestrict (GCC PR105329).
+std::string threads_suffix(std::size_t threads) {
+  std::string suffix = std::to_string(threads);
+  suffix.insert(suffix.begin(), '/');
+  suffix.append(threads == 1 ? "_thread" : "_threads");
+  return suffix;
+}
+
+// The thread-scaling block: at each size, memcpy and then every op, each on one thread and then
+// on `threads`, back to back. Timed by the clock on the wall: Google Benchmark's CPU time is the
+// calling thread's alone, which would leave out the other threads' work.
+void register_scaling(const std::vector<variant>& variants, std::size_t threads) {
+  std::vector<entry> serial, parallel;
+  add_rectify_threads(serial, 1);
+  add_rectify_threads(parallel, threads);
+  for (const variant& v : variants) {
+    const std::string type = v.is_double ? "double" : "float";
+    const std::string where = placement_name(v.where);
+    for (const std::size_t n : v.sizes) {
+      std::string size = std::to_string(n);
+      size.insert(size.begin(), '/');
+      add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
+          "memcpy/" + type + "/out_of_place/memcpy" + size + threads_suffix(1), n,
+          placement::out_of_place)
+          ->UseRealTime();
+      add(v.is_double ? &run_memcpy_threads<double> : &run_memcpy_threads<float>,
+          "memcpy/" + type + "/out_of_place/memcpy" + size + threads_suffix(threads), n,
+          placement::out_of_place)
+          ->UseRealTime();
+      const auto add_op = [&](const entry& e, std::size_t k) {
+        add(v.is_double ? e.for_double : e.for_float,
+            std::string(e.op) + "/" + type + "/" + where + "/" + std::string(e.contestant) + size +
+                threads_suffix(k),
+            n, v.where)
+            ->UseRealTime();
+      };
+      // Both lists hold every op in table order.
+      for (std::size_t i = 0; i < serial.size(); ++i) {
+        add_op(serial[i], 1);
+        add_op(parallel[i], threads);
+      }
     }
   }
 }
@@ -158,18 +255,35 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::vector<entry> entries;
-  add_rectify(entries);
-  add_plain_loop(entries);
+  if (opts.scaling) {
+    scaling_threads() = opts.threads;
+    register_scaling(variants, opts.threads);
+  } else {
+    std::vector<entry> entries;
+    add_rectify(entries);
+#if RECTIFY_BENCH_HAVE_DISPATCH
+    add_rectify_dispatch(entries);
+#endif
+    add_plain_loop(entries);
 #if RECTIFY_BENCH_HAVE_EIGEN
-  add_eigen(entries);
+    add_eigen(entries);
 #endif
 #if RECTIFY_BENCH_HAVE_ONEDNN
-  add_onednn(entries);
+    add_onednn(entries);
 #endif
-  register_benchmarks(variants, entries);
+    register_benchmarks(variants, entries);
+  }
 
   benchmark::AddCustomContext("rectify_arch", rectify::default_arch::name());
+#if RECTIFY_BENCH_HAVE_DISPATCH
+  benchmark::AddCustomContext("rectify_dispatch_isa", dispatch_isa());
+#else
+  benchmark::AddCustomContext("rectify_dispatch_isa", "not built (rectify::dispatch unsupported)");
+#endif
+  benchmark::AddCustomContext("block", opts.scaling ? "thread scaling" : "contestants");
+  if (opts.scaling) {
+    benchmark::AddCustomContext("threads", std::to_string(opts.threads));
+  }
   benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("compiler", RECTIFY_BENCH_COMPILER);
   benchmark::AddCustomContext("flags", RECTIFY_BENCH_FLAGS);

@@ -18,7 +18,8 @@
 #include "plain_loop.hpp"
 #include "workload.hpp"
 
-namespace bench {
+// In the inline namespace of the rectify build the including file calls (harness.hpp says why).
+namespace bench::inline RECTIFY_TARGET_NAMESPACE {
 
 // An elementwise kernel of the shared list.
 template <class Kernel>
@@ -42,6 +43,14 @@ struct elementwise_op {
     Kernel::run(rectify::default_arch{}, std::span<const T>(p.x, p.n),
                 std::span<const T>(p.dy, p.dy ? p.n : 0), std::span<T>(p.out, p.n),
                 p.slope[call % 2]);
+  }
+
+  // The same call with an execution policy first (rectify::par and its variants).
+  template <class T, class Policy>
+  static void rectify_with(const Policy& policy, const problem<T>& p, std::size_t call) {
+    Kernel::run_with(rectify::default_arch{}, policy, std::span<const T>(p.x, p.n),
+                     std::span<const T>(p.dy, p.dy ? p.n : 0), std::span<T>(p.out, p.n),
+                     p.slope[call % 2]);
   }
 
   template <class T>
@@ -97,6 +106,21 @@ struct prelu_op {
     }
   }
 
+  template <class T, class Policy>
+  static void rectify_with(const Policy& policy, const problem<T>& p, std::size_t call) {
+    const std::span<const T> x(p.x, p.n);
+    const std::span<T> out(p.out, p.n);
+    const std::span<const T> w(p.w[call % 2], p.channels);
+    if constexpr (Direction == direction::forward) {
+      rectify::prelu_forward(policy, x, out, w, p.inner);
+    } else if constexpr (Direction == direction::derivative) {
+      rectify::prelu_derivative(policy, x, out, w, p.inner);
+    } else {
+      rectify::prelu_backward(policy, x, std::span<const T>(p.dy, p.n), out, w,
+                              std::span<T>(p.dw, p.channels), p.inner);
+    }
+  }
+
   template <class T>
   static void plain(const problem<T>& p, std::size_t call) {
     const T* w = p.w[call % 2];
@@ -145,4 +169,4 @@ void for_each_op(F&& f) {
   std::apply([&](auto... op) { (f.template operator()<decltype(op)>(), ...); }, all_ops{});
 }
 
-}  // namespace bench
+}  // namespace bench::inline RECTIFY_TARGET_NAMESPACE

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """Turns rectify_bench's Google Benchmark JSON into the table and the plots.
 
-    bench/report.py RESULTS.json [--binary build/bench/rectify_bench] [--out-dir DIR] [--no-plot]
+    bench/report.py RESULTS.json [SCALING.json] [--binary build/bench/rectify_bench]
+                    [--out-dir DIR] [--no-plot]
 
 Prints the table (GB/s = bytes read + written per second, median of the repetitions), and writes
 table.txt, table.md and one PNG per element type and placement to --out-dir. With --binary, it
-disassembles the plain scalar loops to say whether the compiler vectorised them.
+disassembles the plain scalar loops to say whether the compiler vectorised them. A second JSON
+(or the same one) may hold the thread-scaling block (rectify_bench --scaling), which gets a table
+of its own with the thread count as a column.
 """
 
 import argparse
@@ -18,40 +21,66 @@ import sys
 from collections import OrderedDict
 
 # Below this ratio to the best other contestant, a row is listed as rectify being behind; above
-# it, the difference is within the run-to-run noise of a shared machine.
+# it, the difference is within the run-to-run noise of a shared machine. The same bound is the
+# target of the dispatch build against the native one, and of a parallel call that must stay
+# serial (small buffers) against the serial call.
 NOISE = 0.95
 
 CONTESTANTS = OrderedDict([
     ("rectify", "rectify"),
+    ("rectify_dispatch", "rectify dispatch"),
     ("plain_loop", "plain loop"),
     ("eigen", "Eigen"),
     ("onednn", "oneDNN"),
 ])
 
+# rectify's own builds: never a yardstick for rectify.
+RECTIFY_BUILDS = ("rectify", "rectify_dispatch")
+
+# Targets of the thread-scaling block (the parallel call over the serial one): forward ops out of
+# place at DRAM sizes, PReLU's backward with dw likewise, and no loss where the grain keeps the
+# call serial.
+SCALING_LARGE = 16 << 20
+SCALING_SMALL = 64 << 10
+FORWARD_TARGET = 1.8
+PRELU_BACKWARD_TARGET = 1.6
+
 
 def parse_name(name):
-    """'<op>/<type>/<placement>/<contestant>/<n>' -> its parts."""
-    op, element, placement, contestant, n = name.split("/")
-    return op, element, placement, contestant, int(n)
+    """'<op>/<type>/<placement>/<contestant>/<n>[/<k>_threads]' -> its parts; threads is None
+    outside the thread-scaling block."""
+    # Google Benchmark appends "/real_time" (and "/min_time:..." and the like) to its names.
+    parts = [p for p in name.split("/") if p != "real_time" and ":" not in p]
+    op, element, placement, contestant, n = parts[:5]
+    threads = None
+    if len(parts) == 6:
+        threads = int(re.match(r"(\d+)_threads?$", parts[5]).group(1))
+    return op, element, placement, contestant, int(n), threads
 
 
-def load(path):
-    with open(path) as f:
-        data = json.load(f)
-    have_aggregates = any(b.get("run_type") == "aggregate" for b in data["benchmarks"])
-    results, errors, repetitions = {}, [], 1
-    for b in data["benchmarks"]:
-        repetitions = max(repetitions, b.get("repetitions", 1))
-        if b.get("error_occurred"):
-            errors.append("%s: %s" % (b.get("run_name", b["name"]), b.get("error_message", "")))
-            continue
-        if have_aggregates and b.get("aggregate_name") != "median":
-            continue
-        key = parse_name(b.get("run_name", b["name"]))
-        label = b.get("label", "")
-        arch, _, check = label.partition("; check: ")
-        results[key] = {"gbps": b["bytes_per_second"] / 1e9, "arch": arch, "check": check}
-    return data["context"], results, errors, repetitions if have_aggregates else 1
+def load(paths):
+    """Every result of the given JSON files; the context of the first file of each block."""
+    results, errors, repetitions, contexts = {}, [], 1, {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        have_aggregates = any(b.get("run_type") == "aggregate" for b in data["benchmarks"])
+        scaling = False
+        for b in data["benchmarks"]:
+            if have_aggregates:
+                repetitions = max(repetitions, b.get("repetitions", 1))
+            if b.get("error_occurred"):
+                errors.append("%s: %s" % (b.get("run_name", b["name"]), b.get("error_message", "")))
+                continue
+            if have_aggregates and b.get("aggregate_name") != "median":
+                continue
+            key = parse_name(b.get("run_name", b["name"]))
+            scaling = scaling or key[5] is not None
+            label = b.get("label", "")
+            arch, _, check = label.partition("; check: ")
+            results[key] = {"gbps": b["bytes_per_second"] / 1e9, "arch": arch, "check": check}
+        contexts.setdefault("scaling" if scaling else "contestants", data["context"])
+    return contexts, results, errors, repetitions
 
 
 def vectorised_plain_loops(binary):
@@ -68,8 +97,10 @@ def vectorised_plain_loops(binary):
         return {}
     text = subprocess.run([objdump, "-d", "-C", "--no-show-raw-insn", binary],
                           capture_output=True, text=True, check=True).stdout
-    header = re.compile(r"^[0-9a-f]+ <(?:\S+ )?bench::plain_loop::(\w+)<(?:testing::(\w+)_k, )?"
-                        r"(float|double)>\(")
+    # The native build's loops only (bench::target_default::plain_loop): the dispatch
+    # contestant's file has its own copies, compiled without -march, for its check.
+    header = re.compile(r"^[0-9a-f]+ <(?:\S+ )?bench::(?:target_default::)?plain_loop::(\w+)<"
+                        r"(?:testing::(\w+)_k, )?(float|double)>\(")
     instruction = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
     vector_compare = re.compile(r"^v?cmp\w*p[sd]$")
     vector_store = re.compile(r"^v?mov[au]p[sd]$")
@@ -111,23 +142,23 @@ def size_text(n):
 
 
 def build_tables(results, vectorised):
-    """Rows per (type, placement) block, in the order the benchmark ran them."""
+    """Rows per (type, placement) block of the contestants, in the order the benchmark ran them."""
     blocks = OrderedDict()
-    for (op, element, placement, contestant, n) in results:
-        if op == "memcpy":
+    for (op, element, placement, contestant, n, threads) in results:
+        if op == "memcpy" or threads is not None:
             continue
         block = blocks.setdefault((element, placement), OrderedDict())
         block.setdefault(op, set()).add(n)
-    present = [c for c in CONTESTANTS if any(k[3] == c for k in results)]
-    tables, behind, mismatches = OrderedDict(), [], []
+    present = [c for c in CONTESTANTS if any(k[3] == c and k[5] is None for k in results)]
+    tables, behind, mismatches, dispatch_behind = OrderedDict(), [], [], []
     for (element, placement), ops in blocks.items():
         rows = []
         for op, sizes in ops.items():
             for n in sorted(sizes):
-                copy = results.get(("memcpy", element, "out_of_place", "memcpy", n))
+                copy = results.get(("memcpy", element, "out_of_place", "memcpy", n, None))
                 row = {"op": op, "n": n, "memcpy": copy["gbps"] if copy else None, "cells": {}}
                 for c in present:
-                    r = results.get((op, element, placement, c, n))
+                    r = results.get((op, element, placement, c, n, None))
                     if r is None:
                         continue
                     row["cells"][c] = r
@@ -136,22 +167,31 @@ def build_tables(results, vectorised):
                                                                      CONTESTANTS[c], r["check"]))
                 # A contestant whose output is wrong is no yardstick.
                 others = [(r["gbps"], c) for c, r in row["cells"].items()
-                          if c != "rectify" and not r["check"].startswith("MISMATCH")]
+                          if c not in RECTIFY_BUILDS and not r["check"].startswith("MISMATCH")]
                 if "rectify" in row["cells"] and others:
                     best, best_name = max(others)
                     row["ratio"] = row["cells"]["rectify"]["gbps"] / best
                     row["best"] = best_name
                     if row["ratio"] < 1:
                         behind.append((element, placement, op, n, row["ratio"], best_name))
+                if "rectify" in row["cells"] and "rectify_dispatch" in row["cells"]:
+                    row["dispatch"] = (row["cells"]["rectify_dispatch"]["gbps"] /
+                                       row["cells"]["rectify"]["gbps"])
+                    if round(row["dispatch"], 2) < NOISE:
+                        dispatch_behind.append((element, placement, op, n, row["dispatch"]))
                 row["vectorised"] = vectorised.get((op, element))
                 rows.append(row)
         tables[(element, placement)] = rows
-    return present, tables, behind, mismatches
+    return present, tables, behind, mismatches, dispatch_behind
 
 
 def render(present, rows, markdown):
     head = ["op", "n", "memcpy"] + [CONTESTANTS[c] for c in present]
-    head += ["rectify/best", "loop vec."]
+    head += ["rectify/best"]
+    dispatch = "rectify_dispatch" in present
+    if dispatch:
+        head += ["dispatch/native"]
+    head += ["loop vec."]
     lines = []
     for row in rows:
         cells = [row["op"], size_text(row["n"]),
@@ -168,9 +208,15 @@ def render(present, rows, markdown):
                 text += " !"
             cells.append(text)
         cells.append("%.2f (%s)" % (row["ratio"], CONTESTANTS[row["best"]]) if "ratio" in row else "-")
+        if dispatch:
+            cells.append("%.2f" % row["dispatch"] if "dispatch" in row else "-")
         v = row["vectorised"]
         cells.append("?" if v is None else ("yes" if v else "no"))
         lines.append(cells)
+    return layout(head, lines, markdown)
+
+
+def layout(head, lines, markdown):
     if markdown:
         out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         out += ["| " + " | ".join(cells) + " |" for cells in lines]
@@ -181,18 +227,83 @@ def render(present, rows, markdown):
     return "\n".join([fmt(head), fmt(["-" * w for w in widths])] + [fmt(c) for c in lines])
 
 
+def scaling_target(op, n):
+    """The least speedup the parallel call must reach for op at n elements, or None."""
+    if n <= SCALING_SMALL:
+        return NOISE
+    if n >= SCALING_LARGE:
+        if op.startswith("prelu_backward"):
+            return PRELU_BACKWARD_TARGET
+        if "_forward" in op:
+            return FORWARD_TARGET
+    return None
+
+
+def build_scaling(results):
+    """Rows per (op, n, threads) of the thread-scaling block: GB/s of rectify and of memcpy, and
+    each over its one-thread figure at the same size; and the rows that miss a target."""
+    keys = [k for k in results if k[5] is not None]
+    if not keys:
+        return [], []
+    element, placement = keys[0][1], keys[0][2]
+    ops = list(OrderedDict((k[0], None) for k in keys if k[0] != "memcpy"))
+    sizes = sorted(set(k[4] for k in keys))
+    counts = sorted(set(k[5] for k in keys))
+    rows, missed = [], []
+    for op in ops:
+        for n in sizes:
+            one = results.get((op, element, placement, "rectify", n, 1))
+            copy_one = results.get(("memcpy", element, "out_of_place", "memcpy", n, 1))
+            for k in counts:
+                r = results.get((op, element, placement, "rectify", n, k))
+                copy = results.get(("memcpy", element, "out_of_place", "memcpy", n, k))
+                if r is None:
+                    continue
+                row = {"op": op, "n": n, "threads": k, "gbps": r["gbps"], "check": r["check"],
+                       "memcpy": copy["gbps"] if copy else None,
+                       "speedup": r["gbps"] / one["gbps"] if one else None,
+                       "memcpy_speedup": copy["gbps"] / copy_one["gbps"] if copy and copy_one
+                       else None}
+                target = scaling_target(op, n) if k > 1 else None
+                row["target"] = target
+                if target is not None and row["speedup"] is not None and \
+                        round(row["speedup"], 2) < target:
+                    missed.append(row)
+                rows.append(row)
+    return rows, missed
+
+
+def render_scaling(rows, markdown):
+    head = ["op", "n", "threads", "memcpy", "rectify", "rectify / 1 thread",
+            "memcpy / 1 thread", "target"]
+    lines = []
+    for row in rows:
+        text = "%.1f" % row["gbps"] + (" !" if row["check"].startswith("MISMATCH") else "")
+        lines.append([row["op"], size_text(row["n"]), str(row["threads"]),
+                      "%.1f" % row["memcpy"] if row["memcpy"] else "-", text,
+                      "%.2f" % row["speedup"] if row["speedup"] else "-",
+                      "%.2f" % row["memcpy_speedup"] if row["memcpy_speedup"] else "-",
+                      ">= %.2f" % row["target"] if row["target"] else ""])
+    return layout(head, lines, markdown)
+
+
 def describe_context(context):
     keys = ("cpu_model", "num_cpus", "compiler", "flags", "rectify_arch", "date", "mode")
     c = {k: context.get(k, "?") for k in keys}
-    return ("%(cpu_model)s (%(num_cpus)s CPUs), %(compiler)s, flags %(flags)s, rectify on "
-            "%(rectify_arch)s; %(mode)s mode, %(date)s" % c)
+    text = ("%(cpu_model)s (%(num_cpus)s CPUs), %(compiler)s, flags %(flags)s, rectify on "
+            "%(rectify_arch)s" % c)
+    if "rectify_dispatch_isa" in context:
+        text += ", rectify::dispatch on %s (active_isa())" % context["rectify_dispatch_isa"]
+    if "cpus" in context:
+        text += ", run on CPU(s) %s" % context["cpus"]
+    return text + "; %(mode)s mode, %(date)s" % c
 
 
 def labels_of(results):
     """The implementations each contestant ran, as its labels name them."""
     seen = OrderedDict()
-    for (op, element, placement, contestant, n), r in results.items():
-        if contestant != "memcpy":
+    for (op, element, placement, contestant, n, threads), r in results.items():
+        if contestant != "memcpy" and threads is None:
             seen.setdefault(contestant, OrderedDict())[r["arch"]] = None
     return OrderedDict((c, " / ".join(archs)) for c, archs in seen.items())
 
@@ -206,6 +317,7 @@ def plot(context, results, present, tables, out_dir):
         print("matplotlib is missing: no plot (Debian: python3-matplotlib)", file=sys.stderr)
         return []
     styles = {"rectify": dict(color="tab:red", linewidth=2.2, marker="o"),
+              "rectify_dispatch": dict(color="tab:orange", linestyle=":", marker="o"),
               "plain_loop": dict(color="tab:blue", marker="s"),
               "eigen": dict(color="tab:green", marker="^"),
               "onednn": dict(color="tab:purple", marker="v")}
@@ -249,16 +361,21 @@ def plot(context, results, present, tables, out_dir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("json")
+    parser.add_argument("json", nargs="+", help="the contestants' JSON and/or the scaling JSON")
     parser.add_argument("--binary", help="rectify_bench, to see if the plain loops were vectorised")
     parser.add_argument("--out-dir", default=None)
     parser.add_argument("--no-plot", action="store_true")
     args = parser.parse_args()
 
-    context, results, errors, repetitions = load(args.json)
+    contexts, results, errors, repetitions = load(args.json)
     vectorised = vectorised_plain_loops(args.binary)
-    present, tables, behind, mismatches = build_tables(results, vectorised)
+    present, tables, behind, mismatches, dispatch_behind = build_tables(results, vectorised)
+    scaling_rows, scaling_missed = build_scaling(results)
+    mismatches += ["%s float out_of_place n=%d %d thread(s) rectify: %s"
+                   % (r["op"], r["n"], r["threads"], r["check"])
+                   for r in scaling_rows if r["check"].startswith("MISMATCH")]
     runs = "median of %d runs" % repetitions if repetitions > 1 else "one run"
+    context = contexts.get("contestants") or contexts.get("scaling") or {}
 
     def document(markdown):
         out = []
@@ -266,22 +383,44 @@ def main():
         gap = [""] if markdown else []
         item = "- " if markdown else "  "
         out.append("rectify benchmark: " + describe_context(context))
-        out += gap
-        out.append("GB/s = bytes read + written per second (%s, CPU time), and in parentheses the "
-                   "ratio to memcpy of as many elements. rectify/best: rectify's GB/s over the best "
-                   "other contestant's (memcpy excluded). loop vec.: whether the compiler "
-                   "vectorised the plain loop." % runs)
-        out += gap
-        out.append("Implementations: " + "; ".join(
-            "%s = %s" % (CONTESTANTS.get(c, c), arch) for c, arch in labels_of(results).items()))
+        if tables:
+            out += gap
+            out.append("GB/s = bytes read + written per second (%s, CPU time), and in parentheses "
+                       "the ratio to memcpy of as many elements. rectify/best: rectify's GB/s over "
+                       "the best other contestant's (memcpy and rectify's dispatch build excluded). "
+                       "dispatch/native: rectify built with no -march and linked to "
+                       "rectify::dispatch, over rectify built with the flags above (header-only). "
+                       "loop vec.: whether the compiler vectorised the plain loop." % runs)
+            out += gap
+            out.append("Implementations: " + "; ".join(
+                "%s = %s" % (CONTESTANTS.get(c, c), arch) for c, arch in labels_of(results).items()))
         for (element, placement), rows in tables.items():
             out.append("")
             out.append(("### " if markdown else "== ") + "%s, %s" % (element, placement.replace("_", " ")))
             out.append("")
             out.append(render(present, rows, markdown))
+        if scaling_rows:
+            scaling_context = contexts["scaling"]
+            out.append("")
+            out.append(("### " if markdown else "== ") + "float, out of place, by thread count")
+            out.append("")
+            out.append("rectify's serial call (1 thread) and the same call with rectify::par on a "
+                       "thread_pool of %s threads, run back to back at each size, %s, run on "
+                       "CPU(s) %s. GB/s by the clock on the wall (%s). x / 1 thread: over the "
+                       "1-thread figure of the same size; memcpy split the same way is the "
+                       "ceiling this machine's memory sets. %s"
+                       % (scaling_context.get("threads", "?"), scaling_context.get("date", "?"),
+                          scaling_context.get("cpus", "any"), runs,
+                          "Targets: %.1f for forward ops and %.1f for PReLU's backward with dw at "
+                          "%s and above; %.2f (the grain keeps the call serial) at %s and below."
+                          % (FORWARD_TARGET, PRELU_BACKWARD_TARGET, size_text(SCALING_LARGE),
+                             NOISE, size_text(SCALING_SMALL))))
+            out.append("")
+            out.append(render_scaling(scaling_rows, markdown))
         out.append("")
         checked = [(c, r["check"]) for rows in tables.values() for row in rows
                    for c, r in row["cells"].items()]
+        checked += [("rectify", r["check"]) for r in scaling_rows]
         zero_signs = sorted(set(CONTESTANTS[c] for c, check in checked if "sign of zero" in check))
         out.append("Checks: %d outputs compared before timing (rectify's with the plain scalar "
                    "reference, the others' with rectify's), %d mismatch(es)." %
@@ -299,24 +438,49 @@ def main():
             out.append("ERRORS:")
             out += gap
             out += [item + e for e in errors]
-        # Compared as printed, so that a row shown as 0.95 is not listed as behind by more.
-        clearly = [b for b in behind if round(b[4], 2) < NOISE]
-        if clearly:
+        if tables:
+            # Compared as printed, so that a row shown as 0.95 is not listed as behind by more.
+            clearly = [b for b in behind if round(b[4], 2) < NOISE]
+            if clearly:
+                out += gap
+                out.append("rectify is behind a baseline by more than %d%% in %d row(s):"
+                           % (round(100 * (1 - NOISE)), len(clearly)))
+                out += gap
+                out += [item + "%s %s %s n=%s: %.2f x %s" % (op, element, placement, size_text(n),
+                                                             ratio, CONTESTANTS[best])
+                        for element, placement, op, n, ratio, best in clearly]
+            close = len(behind) - len(clearly)
+            if close:
+                out += gap
+                out.append("rectify is behind by less than that, within this kind of run's "
+                           "noise, in %d more row(s) (ratio in [%.2f, 1))." % (close, NOISE))
+            if not behind:
+                out += gap
+                out.append("rectify is ahead of every baseline in every row.")
+        if "rectify_dispatch" in present:
+            compared = sum(1 for rows in tables.values() for row in rows if "dispatch" in row)
             out += gap
-            out.append("rectify is behind a baseline by more than %d%% in %d row(s):"
-                       % (round(100 * (1 - NOISE)), len(clearly)))
+            if dispatch_behind:
+                out.append("rectify dispatch is below %.2f x native in %d of %d row(s):"
+                           % (NOISE, len(dispatch_behind), compared))
+                out += gap
+                out += [item + "%s %s %s n=%s: %.2f" % (op, element, placement, size_text(n), ratio)
+                        for element, placement, op, n, ratio in dispatch_behind]
+            else:
+                out.append("rectify dispatch is at %.2f x native or better in all %d rows."
+                           % (NOISE, compared))
+        if scaling_rows:
             out += gap
-            out += [item + "%s %s %s n=%s: %.2f x %s" % (op, element, placement, size_text(n),
-                                                         ratio, CONTESTANTS[best])
-                    for element, placement, op, n, ratio, best in clearly]
-        close = len(behind) - len(clearly)
-        if close:
-            out += gap
-            out.append("rectify is behind by less than that, within this kind of run's noise, in "
-                       "%d more row(s) (ratio in [%.2f, 1))." % (close, NOISE))
-        if not behind:
-            out += gap
-            out.append("rectify is ahead of every baseline in every row.")
+            if scaling_missed:
+                out.append("The parallel call misses its target in %d row(s) (memcpy on as many "
+                           "threads, same size, for the ceiling):" % len(scaling_missed))
+                out += gap
+                out += [item + "%s n=%s, %d threads: %.2f x 1 thread, target %.2f; memcpy %.2f x"
+                        % (r["op"], size_text(r["n"]), r["threads"], r["speedup"], r["target"],
+                           r["memcpy_speedup"] or float("nan"))
+                        for r in scaling_missed]
+            else:
+                out.append("The parallel call meets every target.")
         return "\n".join(out) + "\n"
 
     text = document(False)
@@ -327,7 +491,7 @@ def main():
             f.write(text)
         with open(os.path.join(args.out_dir, "table.md"), "w") as f:
             f.write(document(True))
-        if not args.no_plot:
+        if not args.no_plot and tables:
             for path in plot(context, results, present, tables, args.out_dir):
                 print("plot: " + path)
     return 1 if mismatches or errors else 0

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds rectify's benchmark in Release and runs it on this machine: every op against memcpy of
-# the same elements, a plain scalar loop and, when installed, Eigen and oneDNN, on one pinned
-# core. Installs what is missing (Debian 12), prints the table and writes the JSON, the table
-# (text and markdown) and the plots to bench/results/. Exits non-zero on any failure, including
-# a contestant whose output disagrees with rectify's (the table still shows it, marked).
+# Builds rectify's benchmark in Release and runs it on this machine, twice: every op against
+# memcpy of the same elements, a plain scalar loop, Eigen and oneDNN when installed, and rectify
+# built for any x86-64 with rectify::dispatch, on one pinned core; then the thread-scaling block,
+# every op on 1 and on 2 threads (rectify::par), on every core this shell may use. Installs what
+# is missing (Debian 12), prints the tables and writes the JSON, the tables (text and markdown)
+# and the plots to bench/results/. Exits non-zero on any failure, including a contestant whose
+# output disagrees with rectify's (the table still shows it, marked).
 #
 # Usage: scripts/bench.sh [--full] [--build-dir DIR] [-- rectify_bench flags...]
-#   (default)  quick: float, out of place, 4K/64K/1M/16M elements, a few minutes at most
-#   --full     adds a sweep of every power of two from 64 to 64M, in-place and double rows
+#   (default)  quick: float, out of place, 4K/64K/1M/16M elements, about five minutes on 2 cores
+#   --full     adds a sweep of every power of two from 64 to 64M, in-place and double rows, and
+#              64M to the thread-scaling block
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -19,7 +22,7 @@ while [ $# -gt 0 ]; do
     --full) mode=full ;;
     --build-dir) build=$2; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "scripts/bench.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -38,49 +41,73 @@ echo "Configured and built in $((SECONDS - start)) s"
 
 results=$root/bench/results
 mkdir -p "$results"
-rm -f "$results"/bench.json "$results"/bench_*.png
+rm -f "$results"/bench.json "$results"/bench_scaling.json "$results"/bench_*.png
 
 # Medians of 3 repetitions; the quick mode's minimum time per repetition keeps the whole run
 # within a few minutes on 2 cores while DRAM sizes still get several calls.
-flags=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true
-       --benchmark_out="$results/bench.json" --benchmark_out_format=json)
+flags=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_out_format=json)
 if [ "$mode" = full ]; then
   flags+=(--full --benchmark_min_time=0.05)
 else
   flags+=(--benchmark_min_time=0.02)
 fi
 
-# One core, the last one this shell may use, so that the run does not migrate between cores;
-# oneDNN's OpenMP gets one thread, like everyone else.
+# The contestants on one core, the last one this shell may use, so that the run does not migrate
+# between cores; oneDNN's OpenMP gets one thread, like everyone else. The thread-scaling block
+# on every core this shell may use: its parallel rows need two.
+allowed=
+pinned=
 pin=()
 if command -v taskset >/dev/null 2>&1; then
-  cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: //' | tr ',' '\n' | tail -n 1 | sed 's/.*-//')
+  allowed=$(taskset -pc $$ 2>/dev/null | sed 's/.*: //')
+  cpu=$(echo "$allowed" | tr ',' '\n' | tail -n 1 | sed 's/.*-//')
   if [ -n "$cpu" ] && taskset -c "$cpu" true 2>/dev/null; then
     pin=(taskset -c "$cpu")
-    echo "Pinned to CPU $cpu"
+    pinned=$cpu
+    echo "Pinned to CPU $cpu; the thread-scaling block runs on CPU(s) $allowed"
   fi
 fi
 export OMP_NUM_THREADS=1
+if [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ]; then
+  echo "scripts/bench.sh: fewer than 2 CPUs: the 2-thread rows will share one" >&2
+fi
 
+# Runs the command given (rectify_bench, maybe behind taskset), its output appended to
+# console.txt; a failure is remembered in status.
+status=0
+run() {
+  set +e
+  "$@" 2>&1 | tee -a "$results/console.txt" |
+    grep --line-buffered -E '_median|MISMATCH|ERROR|failed|^  '
+  local result=${PIPESTATUS[0]}
+  set -e
+  [ "$result" -eq 0 ] || status=$result
+}
+
+bench=("$build/bench/rectify_bench" "${flags[@]}")
+: > "$results/console.txt"
 echo "Running the $mode benchmark; Google Benchmark's own output goes to $results/console.txt"
 start=$SECONDS
-set +e
-"${pin[@]}" "$build/bench/rectify_bench" "${flags[@]}" "${extra[@]}" 2>&1 |
-  tee "$results/console.txt" | grep --line-buffered -E '_median|MISMATCH|ERROR|failed|^  '
-bench_status=${PIPESTATUS[0]}
-set -e
-echo "Ran in $((SECONDS - start)) s"
-if [ ! -s "$results/bench.json" ]; then
-  echo "scripts/bench.sh: the benchmark wrote no results (exit status $bench_status)" >&2
-  exit 1
-fi
+run "${pin[@]}" "${bench[@]}" --benchmark_out="$results/bench.json" \
+  --benchmark_context=cpus="${pinned:-any}" "${extra[@]}"
+echo "Contestants ran in $((SECONDS - start)) s"
+start=$SECONDS
+run "${bench[@]}" --scaling --threads=2 --benchmark_out="$results/bench_scaling.json" \
+  --benchmark_context=cpus="${allowed:-any}" "${extra[@]}"
+echo "Thread-scaling block ran in $((SECONDS - start)) s"
+for json in bench.json bench_scaling.json; do
+  if [ ! -s "$results/$json" ]; then
+    echo "scripts/bench.sh: the benchmark wrote no $json (exit status $status)" >&2
+    exit 1
+  fi
+done
 
 echo
 report_status=0
-/usr/bin/python3 "$root/bench/report.py" "$results/bench.json" --binary "$build/bench/rectify_bench" \
-  --out-dir "$results" || report_status=$?
-echo "Results: $results (bench.json, table.txt, table.md, bench_*.png, console.txt)"
-if [ "$bench_status" -ne 0 ] || [ "$report_status" -ne 0 ]; then
-  echo "scripts/bench.sh: failed (benchmark exit status $bench_status, report $report_status)" >&2
+/usr/bin/python3 "$root/bench/report.py" "$results/bench.json" "$results/bench_scaling.json" \
+  --binary "$build/bench/rectify_bench" --out-dir "$results" || report_status=$?
+echo "Results: $results (bench.json, bench_scaling.json, table.txt, table.md, bench_*.png, console.txt)"
+if [ "$status" -ne 0 ] || [ "$report_status" -ne 0 ]; then
+  echo "scripts/bench.sh: failed (benchmark exit status $status, report $report_status)" >&2
   exit 1
 fi
