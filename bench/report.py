@@ -296,6 +296,8 @@ def describe_context(context):
         text += ", rectify::dispatch on %s (active_isa())" % context["rectify_dispatch_isa"]
     if "cpus" in context:
         text += ", run on CPU(s) %s" % context["cpus"]
+    if context.get("load_avg"):
+        text += ", load average %.1f at the start" % context["load_avg"][0]
     return text + "; %(mode)s mode, %(date)s" % c
 
 
@@ -404,13 +406,15 @@ def main():
             out.append("")
             out.append(("### " if markdown else "== ") + "float, out of place, by thread count")
             out.append("")
+            load = scaling_context.get("load_avg") or [float("nan")]
             out.append("rectify's serial call (1 thread) and the same call with rectify::par on a "
-                       "thread_pool of %s threads, run back to back at each size, %s, run on "
-                       "CPU(s) %s. GB/s by the clock on the wall (%s). x / 1 thread: over the "
-                       "1-thread figure of the same size; memcpy split the same way is the "
+                       "thread_pool of %s threads, %s, run on CPU(s) %s, load average %.1f at the "
+                       "start (%s CPUs). GB/s by the clock on the wall (median). x / 1 thread: over "
+                       "the 1-thread figure of the same size; memcpy split the same way is the "
                        "ceiling this machine's memory sets. %s"
                        % (scaling_context.get("threads", "?"), scaling_context.get("date", "?"),
-                          scaling_context.get("cpus", "any"), runs,
+                          scaling_context.get("cpus", "any"), load[0],
+                          scaling_context.get("num_cpus", "?"),
                           "Targets: %.1f for forward ops and %.1f for PReLU's backward with dw at "
                           "%s and above; %.2f (the grain keeps the call serial) at %s and below."
                           % (FORWARD_TARGET, PRELU_BACKWARD_TARGET, size_text(SCALING_LARGE),
@@ -481,6 +485,14 @@ def main():
                         for r in scaling_missed]
             else:
                 out.append("The parallel call meets every target.")
+            load = (contexts["scaling"].get("load_avg") or [0])[0]
+            cpus = contexts["scaling"].get("num_cpus") or 0
+            if cpus and load >= cpus:
+                out += gap
+                out.append("The machine was busy with other work during this run (load average "
+                           "%.1f on %d CPUs): a second thread often finds no idle core, so the "
+                           "2-thread figures here measure the load more than rectify::par."
+                           % (load, cpus))
         return "\n".join(out) + "\n"
 
     text = document(False)

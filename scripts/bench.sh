@@ -68,7 +68,8 @@ if command -v taskset >/dev/null 2>&1; then
   fi
 fi
 export OMP_NUM_THREADS=1
-if [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ]; then
+# The CPUs this shell may use (nproc would count OMP_NUM_THREADS instead).
+if [ "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 1)" -lt 2 ]; then
   echo "scripts/bench.sh: fewer than 2 CPUs: the 2-thread rows will share one" >&2
 fi
 
@@ -91,9 +92,13 @@ start=$SECONDS
 run "${pin[@]}" "${bench[@]}" --benchmark_out="$results/bench.json" \
   --benchmark_context=cpus="${pinned:-any}" "${extra[@]}"
 echo "Contestants ran in $((SECONDS - start)) s"
+# Wall-clock figures, so more repetitions, in random order: a burst of other work on the machine
+# then falls on the 1- and the 2-thread rows alike. (Google Benchmark reads a comma in
+# --benchmark_context as the start of another key=value pair.)
 start=$SECONDS
 run "${bench[@]}" --scaling --threads=2 --benchmark_out="$results/bench_scaling.json" \
-  --benchmark_context=cpus="${allowed:-any}" "${extra[@]}"
+  --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+  --benchmark_context=cpus="$(echo "${allowed:-any}" | tr ',' ' ')" "${extra[@]}"
 echo "Thread-scaling block ran in $((SECONDS - start)) s"
 for json in bench.json bench_scaling.json; do
   if [ ! -s "$results/$json" ]; then
