@@ -66,7 +66,9 @@ def load(paths):
             data = json.load(f)
         have_aggregates = any(b.get("run_type") == "aggregate" for b in data["benchmarks"])
         scaling = False
-        for b in data["benchmarks"]:
+        # In registration order, which --benchmark_enable_random_interleaving does not keep.
+        benchmarks = sorted(data["benchmarks"], key=lambda b: b.get("family_index", 0))
+        for b in benchmarks:
             if have_aggregates:
                 repetitions = max(repetitions, b.get("repetitions", 1))
             if b.get("error_occurred"):
