@@ -7,8 +7,9 @@
 // back to back (in alternating order), each as many times as fill about 20 ms, so that a noisy
 // machine disturbs both alike. Buffers are out of place and written once before timing (no page
 // faults timed). Bandwidth counts the bytes each call must move: every input read once, the output
-// written once. Until the bundled benchmark reports thread counts, this is how the parallel figures
-// in docs/parallel.md are made.
+// written once. The bundled benchmark's thread-scaling run (rectify_bench --scaling, the figures
+// in docs/parallel.md) times the same pairs; this program adds other thread counts, OpenMP and
+// the cost of starting threads (--overhead).
 
 #include <rectify/rectify.hpp>
 
