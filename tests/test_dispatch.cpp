@@ -128,6 +128,50 @@ TEST_CASE("Threads racing to the first call all run the one chosen set", "[.firs
   CHECK(std::string(chosen[0]) == expected_isa());
 }
 
+// tests/test_parallel.cpp compares every executor in the header-only build; here, that the
+// pieces of a parallel call, each a dispatched kernel call on part of the buffer, add up to the
+// bits of the serial call, in every instruction set ctest runs this suite on.
+TEMPLATE_TEST_CASE("rectify::par through the dispatch gives the bits of the serial call",
+                   "[dispatch][parallel]", float, double) {
+  using T = TestType;
+  rectify::thread_pool pool(3);
+  // A small grain: 9001 elements make dozens of pieces, cut at cache lines of the output.
+  const auto par = rectify::par.on(pool).with_grain(64);
+  const std::vector<T> x = mixed_values<T>(9001, 23), dy = mixed_values<T>(9001, 24);
+  std::apply(
+      [&](auto... kernel) {
+        const auto check = [&](auto k) {
+          using Kernel = decltype(k);
+          const T slope = Kernel::slope == slope_kind::none ? T(0.01) : T(0.25);
+          std::vector<T> serial(x.size()), parallel(x.size());
+          Kernel::run(rectify::default_arch{}, std::span<const T>(x), std::span<const T>(dy),
+                      std::span<T>(serial), slope);
+          Kernel::run_with(rectify::default_arch{}, par, std::span<const T>(x),
+                           std::span<const T>(dy), std::span<T>(parallel), slope);
+          INFO(Kernel::name << " on " << rectify::active_isa());
+          CHECK(same_bits_all(serial, parallel));
+        };
+        (check(kernel), ...);
+      },
+      elementwise_kernels{});
+
+  // PReLU channels-first (runs longer than a piece) and channels-last, dw included.
+  const std::vector<T> w = {T(0.25), T(-0.5), T(0)};
+  for (std::size_t inner : {std::size_t(1000), std::size_t(1)}) {
+    const std::size_t n = 3 * inner * (9000 / (3 * inner));
+    const std::span<const T> xs(x.data(), n), dys(dy.data(), n);
+    std::vector<T> serial(n), parallel(n), serial_dw(3), parallel_dw(3);
+    INFO("prelu, inner = " << inner << ", on " << rectify::active_isa());
+    rectify::prelu_forward(xs, serial, w, inner);
+    rectify::prelu_forward(par, xs, parallel, w, inner);
+    CHECK(same_bits_all(serial, parallel));
+    rectify::prelu_backward(xs, dys, serial, w, serial_dw, inner);
+    rectify::prelu_backward(par, xs, dys, parallel, w, parallel_dw, inner);
+    CHECK(same_bits_all(serial, parallel));
+    CHECK(same_bits_all(serial_dw, parallel_dw));
+  }
+}
+
 #if defined(__x86_64__)
 TEMPLATE_TEST_CASE("An explicit xsimd::sse2 call gives the bits of the dispatched call",
                    "[dispatch]", float, double) {
