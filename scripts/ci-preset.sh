@@ -9,7 +9,7 @@ preset=${1:?usage: scripts/ci-preset.sh <preset> [ctest arguments]}
 shift
 common=(cmake make pkg-config libxsimd-dev catch2)
 case $preset in
-  clang) ensure_packages "${common[@]}" clang-14 g++ ;;  # clang uses g++'s libstdc++
+  clang|clang-asan) ensure_packages "${common[@]}" clang-14 g++ ;;  # clang uses g++'s libstdc++
   gcc) ensure_packages "${common[@]}" g++-12 ;;
   *) ensure_packages "${common[@]}" g++ ;;
 esac
