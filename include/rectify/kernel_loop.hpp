@@ -221,6 +221,17 @@ RECTIFY_ALWAYS_INLINE void transform(F&& f, T* out, std::size_t n, const In*... 
               [&](auto stores) { transform<Arch>(stores, f, out, n, in...); });
 }
 
+// ((v[0] + v[1]) + (v[2] + v[3])) + ..., unrolled at compile time so the terms stay in
+// registers; Count is a power of two.
+template <std::size_t Count, class T>
+RECTIFY_ALWAYS_INLINE T pairwise_sum(const T* v) noexcept {
+  if constexpr (Count == 1) {
+    return v[0];
+  } else {
+    return pairwise_sum<Count / 2>(v) + pairwise_sum<Count / 2>(v + Count / 2);
+  }
+}
+
 template <class Arch, class T>
 inline bool is_aligned(const T* p) noexcept {
   return reinterpret_cast<std::uintptr_t>(p) % Arch::alignment() == 0;
@@ -270,12 +281,7 @@ RECTIFY_ALWAYS_INLINE T transform_accumulate_from_start(Stores stores, F& f, G& 
   }
   alignas(Arch::alignment()) T lane_sums[lanes];
   acc[0].store_aligned(lane_sums);
-  for (std::size_t half = lanes / 2; half > 0; half /= 2) {
-    for (std::size_t l = 0; l < half; ++l) {
-      lane_sums[l] += lane_sums[l + half];
-    }
-  }
-  T sum = lane_sums[0];
+  T sum = pairwise_sum<lanes>(lane_sums);
   for (std::size_t j = i; j < n; ++j) {
     sum += g(in[j]...);
   }
