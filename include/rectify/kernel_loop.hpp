@@ -1,7 +1,9 @@
 #pragma once
 // The one loop that moves memory for every op: an unrolled body of independent vectors, a
 // one-vector loop, then the tail. Ops never write loops of their own; they hand this loop a
-// function that works on one value, scalar or batch.
+// function that works on one value, scalar or batch. Two variants of the same shape also sum a
+// second function of the inputs in the same pass (into one sum, or into a row of column sums),
+// for reductions such as PReLU's dw.
 
 #include <cstddef>
 #include <cstdint>

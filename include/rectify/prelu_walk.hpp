@@ -1,9 +1,10 @@
 #pragma once
 // PReLU's walk over channels: x is read as [outer][C][inner] and element i has the slope
-// w[(i / inner) % C]. The walk cuts the buffer into pieces that have either one slope
-// (channels-first, inner > 1: a run of `inner` elements) or a slope pattern that starts at
-// channel 0 (channels-last, inner == 1: a row), and hands each piece to the shared kernel loop,
-// so no element costs a division or a modulo.
+// w[(i / inner) % C]. When the slopes of a whole slice (C * inner elements) fit on the stack,
+// they are expanded once and the shared kernel loop reads them cyclically over the whole buffer;
+// otherwise the walk cuts the buffer into rows of C (channels-last) or runs of one slope
+// (channels-first) and hands each to the loop. Either way no element costs a division or a
+// modulo.
 //
 // No standard algorithms here, nor in any kernel: the dispatch library compiles this code once
 // per instruction set, and an unoptimised std::fill<float*> compiled with AVX-512 flags would be
@@ -20,9 +21,9 @@ namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 // std::min, kept out for the reason above.
 constexpr std::size_t smaller(std::size_t a, std::size_t b) noexcept { return b < a ? b : a; }
 
-// Channels-first runs shorter than this are too short to be worked one by one (a call of the
-// loop per run is mostly head and tail): such layouts are walked like channels-last, with each
-// slope repeated `inner` times in the slope pattern.
+// Channels-first runs shorter than this are too short for prelu_backward to sum one by one (a
+// call of the loop per run is mostly head, tail and lane sums): it sums such layouts by rows like
+// channels-last, with each slope repeated `inner` times.
 inline constexpr std::size_t kMinRun = 32;
 
 // Layouts whose slope pattern (C * inner elements, from channel 0) fits this many bytes are
