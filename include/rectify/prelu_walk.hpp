@@ -76,25 +76,32 @@ inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w
   static_assert(max_pattern >= 2 * step, "a period below step is repeated up to 2 * step");
   if (n == 0) return;
   const std::size_t slice = channels * inner;  // n is a multiple of it, so it does not overflow
-  with_stores(should_stream(out, n, x), [&](auto stores) {
-    if (slice <= max_pattern) {
-      // The period is whole slices, and at least one unrolled step.
-      const std::size_t period = slice >= step ? slice : (step + slice - 1) / slice * slice;
-      alignas(Arch::alignment()) T pattern[max_pattern + step];
-      expand_slopes(pattern, smaller(n, period + step), w, channels, inner, 0);
+  // One with_stores per walk: a single body holding all three walks measured 10-20% slower
+  // for runs of 64 elements (GCC 12).
+  const bool stream = should_stream(out, n, x);
+  if (slice <= max_pattern) {
+    alignas(Arch::alignment()) T pattern[max_pattern + step];
+    // The period is whole slices, and at least one unrolled step.
+    const std::size_t period = slice >= step ? slice : (step + slice - 1) / slice * slice;
+    expand_slopes(pattern, smaller(n, period + step), w, channels, inner, 0);
+    with_stores(stream, [&](auto stores) {
       transform_cycling<Arch>(stores, f, out, n, cycle<T>{pattern, period}, x);
-    } else if (inner == 1) {
+    });
+  } else if (inner == 1) {
+    with_stores(stream, [&](auto stores) {
       for (std::size_t i = 0; i < n; i += channels) {
         transform<Arch>(stores, f, out + i, channels, x + i, w);
       }
-    } else {
+    });
+  } else {
+    with_stores(stream, [&](auto stores) {
       for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
         transform<Arch>(
             stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, out + i,
             inner, x + i);
       });
-    }
-  });
+    });
+  }
 }
 
 template <class Arch, class T>
