@@ -8,10 +8,11 @@
 namespace rectify::inline RECTIFY_TARGET_NAMESPACE::ops {
 
 struct relu {
-  // x < 0 rather than max(x, 0): relu(-0) = -0 and relu(NaN) = NaN with its bits unchanged.
+  // x < 0 ? 0 : x rather than xsimd's max(x, 0): relu(-0) = -0 and relu(NaN) = NaN with its
+  // bits unchanged (at_least is that select, in one instruction where there is one).
   template <class V>
   static V forward(V x) noexcept {
-    return if_else(x < splat<V>(0), splat<V>(0), x);
+    return at_least(x, splat<V>(0));
   }
   // x <= 0 rather than x > 0: the derivative at NaN is 1, as PyTorch's threshold_backward gives.
   template <class V>
@@ -31,9 +32,11 @@ struct relu {
 };
 
 struct relu6 {
+  // x < 0 ? +0 : (x > 6 ? 6 : x), written inside out: x > 6 ? 6 : x keeps NaN and -0, which the
+  // outer select keeps too.
   template <class V>
   static V forward(V x) noexcept {
-    return if_else(x < splat<V>(0), splat<V>(0), if_else(x > splat<V>(6), splat<V>(6), x));
+    return at_least(at_most(x, splat<V>(6)), splat<V>(0));
   }
   // Written as "outside (0, 6) gives 0" so NaN gives 1 in every position of a buffer.
   template <class V>

@@ -1,7 +1,9 @@
 #pragma once
 // The one loop that moves memory for every op: an unrolled body of independent vectors, a
 // one-vector loop, then the tail. Ops never write loops of their own; they hand this loop a
-// function that works on one value, scalar or batch.
+// function that works on one value, scalar or batch. Two variants of the same shape also sum a
+// second function of the inputs in the same pass (into one sum, or into a row of column sums),
+// for reductions such as PReLU's dw.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,16 +26,24 @@ inline constexpr std::size_t kUnroll = 4;
 // How results reach memory: through the caches, or around them with non-temporal stores, which
 // skip reading each output line before writing it and leave the caches to the data that will be
 // read again.
+// A loop that cannot align its stores (its order of work is fixed from the start of the buffer)
+// falls back to unaligned cached stores.
 struct cached_stores {};
 struct streaming_stores {};
+struct unaligned_stores {};
 
 template <class Arch, class T>
-inline void store_aligned(cached_stores, const xsimd::batch<T, Arch>& v, T* out) noexcept {
+inline void store(cached_stores, const xsimd::batch<T, Arch>& v, T* out) noexcept {
   v.store_aligned(out);
 }
 
 template <class Arch, class T>
-inline void store_aligned(streaming_stores, const xsimd::batch<T, Arch>& v, T* out) noexcept {
+inline void store(unaligned_stores, const xsimd::batch<T, Arch>& v, T* out) noexcept {
+  v.store_unaligned(out);
+}
+
+template <class Arch, class T>
+inline void store(streaming_stores, const xsimd::batch<T, Arch>& v, T* out) noexcept {
   // On x86 the register width names the instruction set: 64 bytes is AVX-512, 32 AVX, 16 SSE.
   // Elsewhere (aarch64) nothing below uses them.
   [[maybe_unused]] constexpr std::size_t width =
@@ -76,36 +86,89 @@ RECTIFY_ALWAYS_INLINE void transform_partial(F& f, T* out, std::size_t n,
   for (std::size_t j = 0; j < n; ++j) out[j] = staged[sizeof...(In)][j];
 }
 
-// out[i] = f(in[i]...) for i in [0, n). out may be the very same buffer as any input (in place):
-// each element is read before the same element is written, and no other element is touched.
-// The first elements are peeled off so that every store of the body is aligned: a store that
-// straddles two cache lines costs two.
-template <class Arch, class Stores, class T, class F, class... In>
-RECTIFY_ALWAYS_INLINE void transform(Stores stores, F&& f, T* out, std::size_t n,
-                                     const In*... in) noexcept {
+// A slope pattern that repeats along the buffer: element i's operand is pattern[i % period].
+// pattern holds period + kUnroll * lanes elements, its start repeated past the period, so that
+// the operands of one unrolled step are one contiguous stretch wherever in the period it starts;
+// period is at least kUnroll * lanes, so one subtraction brings the position back into it.
+template <class T>
+struct cycle {
+  const T* pattern;
+  std::size_t period;
+};
+
+// The loop without a repeating operand.
+struct no_cycle {};
+
+// f of the loaded inputs, and of the repeating operand at `position` when there is one.
+template <class Arch, class F, class T, class... V>
+RECTIFY_ALWAYS_INLINE auto apply(F& f, const cycle<T>& c, std::size_t position, V... v) noexcept {
+  return f(v..., xsimd::batch<T, Arch>::load_unaligned(c.pattern + position));
+}
+template <class Arch, class F, class... V>
+RECTIFY_ALWAYS_INLINE auto apply(F& f, no_cycle, std::size_t, V... v) noexcept {
+  return f(v...);
+}
+
+// transform_partial over the inputs followed by the repeating operand, if any.
+template <class Arch, class T, class F, class... In>
+RECTIFY_ALWAYS_INLINE void transform_partial_cycling(F& f, T* out, std::size_t n,
+                                                     const cycle<T>& c, std::size_t position,
+                                                     const In*... in) noexcept {
+  transform_partial<Arch>(f, out, n, in..., c.pattern + position);
+}
+template <class Arch, class T, class F, class... In>
+RECTIFY_ALWAYS_INLINE void transform_partial_cycling(F& f, T* out, std::size_t n, no_cycle,
+                                                     std::size_t, const In*... in) noexcept {
+  transform_partial<Arch>(f, out, n, in...);
+}
+
+// out[i] = f(in[i]...), or f(in[i]..., pattern[i % period]) with a cycle, for i in [0, n). out
+// may be the very same buffer as any input (in place): each element is read before the same
+// element is written, and no other element is touched. The first elements are peeled off so that
+// every store of the body is aligned: a store that straddles two cache lines costs two.
+template <class Arch, class Stores, class T, class F, class Cycle, class... In>
+RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::size_t n,
+                                             const Cycle& repeating, const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(out) % Arch::alignment();
   const std::size_t head = misalignment == 0 ? 0 : (Arch::alignment() - misalignment) / sizeof(T);
   std::size_t i = head < n ? head : n;
+  // The position of element i in the cycle; i < lanes <= period here.
+  std::size_t position = i;
   if (i != 0) {
-    transform_partial<Arch>(f, out, i, in...);
+    transform_partial_cycling<Arch>(f, out, i, repeating, 0, in...);
   }
+  const auto advance = [&](std::size_t step) {
+    if constexpr (!std::is_same_v<Cycle, no_cycle>) {
+      position += step;
+      if (position >= repeating.period) position -= repeating.period;
+    }
+  };
   for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
-      r[u] = f(batch::load_unaligned(in + i + u * lanes)...);
+      r[u] = apply<Arch>(f, repeating, position + u * lanes,
+                         batch::load_unaligned(in + i + u * lanes)...);
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
-      store_aligned(stores, r[u], out + i + u * lanes);
+      store(stores, r[u], out + i + u * lanes);
     }
+    advance(kUnroll * lanes);
   }
   for (; i + lanes <= n; i += lanes) {
-    store_aligned(stores, f(batch::load_unaligned(in + i)...), out + i);
+    store(stores, apply<Arch>(f, repeating, position, batch::load_unaligned(in + i)...), out + i);
+    advance(lanes);
   }
   if (i < n) {
-    transform_partial<Arch>(f, out + i, n - i, (in + i)...);
+    transform_partial_cycling<Arch>(f, out + i, n - i, repeating, position, (in + i)...);
   }
+}
+
+template <class Arch, class Stores, class T, class F, class... In>
+RECTIFY_ALWAYS_INLINE void transform(Stores stores, F&& f, T* out, std::size_t n,
+                                     const In*... in) noexcept {
+  transform_cycling<Arch>(stores, f, out, n, no_cycle{}, in...);
 }
 
 // Streaming pays off only when the output cannot stay in the cache anyway: when it is at least
@@ -160,9 +223,31 @@ RECTIFY_ALWAYS_INLINE void transform(F&& f, T* out, std::size_t n, const In*... 
               [&](auto stores) { transform<Arch>(stores, f, out, n, in...); });
 }
 
-// The sum over i in [0, n) of f(in[i]...), in an order fixed by Arch and n alone.
-template <class Arch, class T, class F, class... In>
-RECTIFY_ALWAYS_INLINE T accumulate(F&& f, std::size_t n, const In*... in) noexcept {
+// ((v[0] + v[1]) + (v[2] + v[3])) + ..., unrolled at compile time so the terms stay in
+// registers; Count is a power of two.
+template <std::size_t Count, class T>
+RECTIFY_ALWAYS_INLINE T pairwise_sum(const T* v) noexcept {
+  if constexpr (Count == 1) {
+    return v[0];
+  } else {
+    return pairwise_sum<Count / 2>(v) + pairwise_sum<Count / 2>(v + Count / 2);
+  }
+}
+
+template <class Arch, class T>
+inline bool is_aligned(const T* p) noexcept {
+  return reinterpret_cast<std::uintptr_t>(p) % Arch::alignment() == 0;
+}
+
+// out[i] = f(in[i]...) for i in [0, n), and the sum of g(in[i]...) over the same i, in one pass
+// over the inputs. The sum's order is fixed by Arch and n alone, not by where the buffers sit:
+// kUnroll vector sums over the unrolled body, the one-vector loop into the first, those added
+// pairwise, then their lanes pairwise, then the tail one element at a time. So the body starts at the
+// first element, and its stores are aligned only when out is. out may be the very same buffer
+// as an input: the tail's sum is taken before the tail is written.
+template <class Arch, class Stores, class T, class F, class G, class... In>
+RECTIFY_ALWAYS_INLINE T transform_accumulate_from_start(Stores stores, F& f, G& g, T* out,
+                                                        std::size_t n, const In*... in) noexcept {
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   batch acc[kUnroll];
@@ -171,26 +256,110 @@ RECTIFY_ALWAYS_INLINE T accumulate(F&& f, std::size_t n, const In*... in) noexce
   }
   std::size_t i = 0;
   for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
+    batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
-      acc[u] += f(batch::load_unaligned(in + i + u * lanes)...);
+      [&](auto... v) {
+        r[u] = f(v...);
+        acc[u] += g(v...);
+      }(batch::load_unaligned(in + i + u * lanes)...);
+    }
+    for (std::size_t u = 0; u < kUnroll; ++u) {
+      store(stores, r[u], out + i + u * lanes);
     }
   }
   for (; i + lanes <= n; i += lanes) {
-    acc[0] += f(batch::load_unaligned(in + i)...);
+    [&](auto... v) {
+      const batch r = f(v...);
+      acc[0] += g(v...);
+      store(stores, r, out + i);
+    }(batch::load_unaligned(in + i)...);
   }
-  for (std::size_t u = 1; u < kUnroll; ++u) {
-    acc[0] += acc[u];
+  // The vector sums, then the lanes, added pairwise: a short run's time goes mostly into this
+  // reduction, and a tree is a chain of log2 additions where a row of them is as many as terms.
+  for (std::size_t stride = 1; stride < kUnroll; stride *= 2) {
+    for (std::size_t u = 0; u + stride < kUnroll; u += 2 * stride) {
+      acc[u] += acc[u + stride];
+    }
   }
   alignas(Arch::alignment()) T lane_sums[lanes];
   acc[0].store_aligned(lane_sums);
-  T sum = T(0);
-  for (std::size_t l = 0; l < lanes; ++l) {
-    sum += lane_sums[l];
+  T sum = pairwise_sum<lanes>(lane_sums);
+  for (std::size_t j = i; j < n; ++j) {
+    sum += g(in[j]...);
   }
-  for (; i < n; ++i) {
-    sum += f(in[i]...);
+  if (i < n) {
+    transform_partial<Arch>(f, out + i, n - i, (in + i)...);
   }
   return sum;
+}
+
+template <class Arch, class Stores, class T, class F, class G, class... In>
+RECTIFY_ALWAYS_INLINE T transform_accumulate(Stores stores, F&& f, G&& g, T* out, std::size_t n,
+                                             const In*... in) noexcept {
+  if (is_aligned<Arch>(out)) {
+    return transform_accumulate_from_start<Arch>(stores, f, g, out, n, in...);
+  }
+  return transform_accumulate_from_start<Arch>(unaligned_stores{}, f, g, out, n, in...);
+}
+
+// out[i] = f(in[i]..., pattern[p]) and sums[p] += g(in[i]..., pattern[p]) with p = i % period,
+// for i in [0, n), in one pass over the inputs: over consecutive rows of `period` elements, sums
+// gathers each column in row order. period is a multiple of the vector width, so that no vector
+// straddles the end of a row, or 0 when n is at most one row; so the body starts at the first element, and its stores are
+// aligned only when out is. out may be the very same buffer as an input, not as sums or pattern.
+template <class Arch, class Stores, class T, class F, class G, class... In>
+RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& g, T* out,
+                                                        T* sums, const cycle<T>& columns,
+                                                        std::size_t n, const In*... in) noexcept {
+  using batch = xsimd::batch<T, Arch>;
+  constexpr std::size_t lanes = batch::size;
+  std::size_t i = 0;
+  std::size_t position = 0;
+  const auto next = [&](std::size_t p) {
+    p += lanes;
+    return p == columns.period ? 0 : p;
+  };
+  for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
+    batch r[kUnroll];
+    for (std::size_t u = 0; u < kUnroll; ++u) {
+      [&](auto... v) {
+        const batch slope = batch::load_unaligned(columns.pattern + position);
+        r[u] = f(v..., slope);
+        (batch::load_aligned(sums + position) + g(v..., slope)).store_aligned(sums + position);
+      }(batch::load_unaligned(in + i + u * lanes)...);
+      position = next(position);
+    }
+    for (std::size_t u = 0; u < kUnroll; ++u) {
+      store(stores, r[u], out + i + u * lanes);
+    }
+  }
+  for (; i + lanes <= n; i += lanes) {
+    [&](auto... v) {
+      const batch slope = batch::load_unaligned(columns.pattern + position);
+      const batch r = f(v..., slope);
+      (batch::load_aligned(sums + position) + g(v..., slope)).store_aligned(sums + position);
+      store(stores, r, out + i);
+    }(batch::load_unaligned(in + i)...);
+    position = next(position);
+  }
+  if (i < n) {
+    auto add = [&g](auto s, auto... v) { return s + g(v...); };
+    transform_partial<Arch>(add, sums + position, n - i, static_cast<const T*>(sums + position),
+                            (in + i)..., columns.pattern + position);
+    transform_partial<Arch>(f, out + i, n - i, (in + i)..., columns.pattern + position);
+  }
+}
+
+// sums must be aligned for Arch.
+template <class Arch, class Stores, class T, class F, class G, class... In>
+RECTIFY_ALWAYS_INLINE void transform_and_add(Stores stores, F&& f, G&& g, T* out, T* sums,
+                                             const cycle<T>& columns, std::size_t n,
+                                             const In*... in) noexcept {
+  if (is_aligned<Arch>(out)) {
+    transform_and_add_from_start<Arch>(stores, f, g, out, sums, columns, n, in...);
+  } else {
+    transform_and_add_from_start<Arch>(unaligned_stores{}, f, g, out, sums, columns, n, in...);
+  }
 }
 
 }  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail

@@ -103,8 +103,8 @@ inline void for_each_prelu_piece(std::size_t begin, std::size_t end, std::size_t
 
 // PReLU's backward runs in parallel only when its blocks are long enough: shorter runs would
 // make the per-run sums kept for the final ordered addition a large share of the data. Such
-// layouts (1 < inner < 32 with several channels) run on the calling thread.
-inline constexpr std::size_t kMinParallelRun = 32;
+// layouts (1 < inner < kMinRun with several channels) are summed as rows of whole slices, each
+// column straight into dw (prelu_walk.hpp), and run on the calling thread.
 
 template <class Arch, class T>
 struct parallel_kernels {
@@ -220,7 +220,7 @@ struct parallel_kernels {
   template <class Policy>
   static void prelu_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
                              const T* w, T* dw, std::size_t channels, std::size_t inner) {
-    if (policy.runs_serially(n) || (channels > 1 && inner > 1 && inner < kMinParallelRun)) {
+    if (policy.runs_serially(n) || (channels > 1 && inner > 1 && inner < kMinRun)) {
       serial::prelu_backward(x, dy, dx, n, w, dw, channels, inner);
     } else if (sums_by_runs(channels, inner)) {
       prelu_backward_by_runs(policy, x, dy, dx, n, w, dw, channels, channels == 1 ? n : inner);
@@ -291,7 +291,7 @@ struct parallel_kernels {
   template <class Policy>
   static void prelu_backward_by_rows(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
                                      const T* w, T* dw, std::size_t channels) {
-    const std::size_t block = channels_last_blocking(channels).elements();
+    const std::size_t block = channels_last_blocking<T>(channels).elements();
     const std::size_t blocks = (n + block - 1) / block;
     const auto block_sums = std::make_unique_for_overwrite<T[]>(blocks * channels);
     T* sums = block_sums.get();

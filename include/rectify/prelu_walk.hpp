@@ -1,9 +1,10 @@
 #pragma once
 // PReLU's walk over channels: x is read as [outer][C][inner] and element i has the slope
-// w[(i / inner) % C]. The walk cuts the buffer into pieces that have either one slope
-// (channels-first, inner > 1: a run of `inner` elements) or a slope pattern that starts at
-// channel 0 (channels-last, inner == 1: a row), and hands each piece to the shared kernel loop,
-// so no element costs a division or a modulo.
+// w[(i / inner) % C]. When the slopes of a whole slice (C * inner elements) fit on the stack,
+// they are expanded once and the shared kernel loop reads them cyclically over the whole buffer;
+// otherwise the walk cuts the buffer into rows of C (channels-last) or runs of one slope
+// (channels-first) and hands each to the loop. Either way no element costs a division or a
+// modulo.
 //
 // No standard algorithms here, nor in any kernel: the dispatch library compiles this code once
 // per instruction set, and an unoptimised std::fill<float*> compiled with AVX-512 flags would be
@@ -20,27 +21,39 @@ namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 // std::min, kept out for the reason above.
 constexpr std::size_t smaller(std::size_t a, std::size_t b) noexcept { return b < a ? b : a; }
 
-// Channels-last rows shorter than this are mostly scalar tail, so for few channels the slope
-// pattern is repeated into a row of at least this many elements first (on the stack).
-inline constexpr std::size_t kMinRow = 128;
+// Channels-first runs shorter than this are too short for prelu_backward to sum one by one (a
+// call of the loop per run is mostly head, tail and lane sums): it sums such layouts by rows like
+// channels-last, with each slope repeated `inner` times.
+inline constexpr std::size_t kMinRun = 32;
 
-// Calls piece(offset, length, slopes) over x's channels-last layout, where slopes[j] is the
-// slope of element offset + j. The pattern buffer holds whole repeats of w.
-template <class T, class Piece>
-inline void for_each_row(std::size_t n, const T* w, std::size_t channels, Piece&& piece) {
-  if (channels >= kMinRow) {
-    for (std::size_t i = 0; i < n; i += channels) {
-      piece(i, channels, w);
+// Layouts whose slope pattern (C * inner elements, from channel 0) fits this many bytes are
+// walked as one buffer, the pattern expanded on the stack and read cyclically; longer ones by
+// rows of C (channels-last) or runs of one slope (channels-first). Expanding a long pattern
+// costs about as much as the work on one slice of it: at C = 64, inner = 64 (4K elements) a
+// 16 KiB pattern measured no faster than a loop call per run.
+inline constexpr std::size_t kMaxPatternBytes = 8192;
+
+// out[j] = the slope of element first + j of a layout, j in [0, count): w[c] repeated inner
+// times, c wrapping at C. One division to find the start; the rest is copying.
+template <class T>
+inline void expand_slopes(T* out, std::size_t count, const T* w, std::size_t channels,
+                          std::size_t inner, std::size_t first) noexcept {
+  std::size_t c = first / inner % channels;
+  std::size_t left = inner - first % inner;  // elements of channel c still to come
+  for (std::size_t j = 0; j < count;) {
+    if (inner == 1) {
+      const std::size_t m = smaller(channels - c, count - j);
+      for (std::size_t k = 0; k < m; ++k) out[j + k] = w[c + k];
+      j += m;
+      c = 0;
+    } else {
+      const std::size_t m = smaller(left, count - j);
+      const T slope = w[c];
+      for (std::size_t k = 0; k < m; ++k) out[j + k] = slope;
+      j += m;
+      left = inner;
+      c = c + 1 == channels ? 0 : c + 1;
     }
-    return;
-  }
-  T pattern[2 * kMinRow];
-  const std::size_t row = (kMinRow + channels - 1) / channels * channels;
-  for (std::size_t j = 0; j < row; ++j) {
-    pattern[j] = w[j % channels];
-  }
-  for (std::size_t i = 0; i < n; i += row) {
-    piece(i, smaller(row, n - i), static_cast<const T*>(pattern));
   }
 }
 
@@ -53,46 +66,57 @@ inline void for_each_run(std::size_t n, std::size_t channels, std::size_t inner,
   }
 }
 
-template <class Arch, class T>
-inline void prelu_forward(const T* x, T* y, std::size_t n, const T* w, std::size_t channels,
-                          std::size_t inner) {
-  auto f = [](auto v, auto slope) { return ops::leaky_relu::forward(v, slope); };
-  if (inner == 1) {
-    with_stores(should_stream(y, n, x), [&](auto stores) {
-      for_each_row(n, w, channels, [&](std::size_t i, std::size_t len, const T* slopes) {
-        transform<Arch>(stores, f, y + i, len, x + i, slopes);
-      });
+// out = f(x, slope) over the layout: one pass over the whole buffer with the slope pattern
+// read cyclically when it is short, else rows of C or runs of one slope.
+template <class Arch, class T, class F>
+inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w,
+                              std::size_t channels, std::size_t inner) {
+  constexpr std::size_t step = kUnroll * xsimd::batch<T, Arch>::size;
+  constexpr std::size_t max_pattern = kMaxPatternBytes / sizeof(T);
+  static_assert(max_pattern >= 2 * step, "a period below step is repeated up to 2 * step");
+  if (n == 0) return;
+  const std::size_t slice = channels * inner;  // n is a multiple of it, so it does not overflow
+  // One with_stores per walk: a single body holding all three walks measured 10-20% slower
+  // for runs of 64 elements (GCC 12).
+  const bool stream = should_stream(out, n, x);
+  if (slice <= max_pattern) {
+    alignas(Arch::alignment()) T pattern[max_pattern + step];
+    // The period is whole slices, and at least one unrolled step.
+    const std::size_t period = slice >= step ? slice : (step + slice - 1) / slice * slice;
+    expand_slopes(pattern, smaller(n, period + step), w, channels, inner, 0);
+    with_stores(stream, [&](auto stores) {
+      transform_cycling<Arch>(stores, f, out, n, cycle<T>{pattern, period}, x);
+    });
+  } else if (inner == 1) {
+    with_stores(stream, [&](auto stores) {
+      for (std::size_t i = 0; i < n; i += channels) {
+        transform<Arch>(stores, f, out + i, channels, x + i, w);
+      }
     });
   } else {
-    with_stores(should_stream(y, n, x), [&](auto stores) {
+    with_stores(stream, [&](auto stores) {
       for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
         transform<Arch>(
-            stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, y + i, inner,
-            x + i);
+            stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, out + i,
+            inner, x + i);
       });
     });
   }
 }
 
 template <class Arch, class T>
+inline void prelu_forward(const T* x, T* y, std::size_t n, const T* w, std::size_t channels,
+                          std::size_t inner) {
+  prelu_elementwise<Arch>([](auto v, auto slope) { return ops::leaky_relu::forward(v, slope); },
+                          x, y, n, w, channels, inner);
+}
+
+template <class Arch, class T>
 inline void prelu_derivative(const T* x, T* d, std::size_t n, const T* w, std::size_t channels,
                              std::size_t inner) {
-  auto f = [](auto v, auto slope) { return ops::leaky_relu::derivative(v, slope); };
-  if (inner == 1) {
-    with_stores(should_stream(d, n, x), [&](auto stores) {
-      for_each_row(n, w, channels, [&](std::size_t i, std::size_t len, const T* slopes) {
-        transform<Arch>(stores, f, d + i, len, x + i, slopes);
-      });
-    });
-  } else {
-    with_stores(should_stream(d, n, x), [&](auto stores) {
-      for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
-        transform<Arch>(
-            stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, d + i, inner,
-            x + i);
-      });
-    });
-  }
+  prelu_elementwise<Arch>(
+      [](auto v, auto slope) { return ops::leaky_relu::derivative(v, slope); }, x, d, n, w,
+      channels, inner);
 }
 
 // How prelu_backward sums dw. Floating-point addition is not associative, so the order is fixed
@@ -100,36 +124,61 @@ inline void prelu_derivative(const T* x, T* d, std::size_t n, const T* w, std::s
 // order: the parallel path hands whole blocks to threads, computes each block's contribution with
 // this very walk, and adds them up in the same order, so dw has the same bits for any number of
 // threads. The blocks:
-// - one shared slope (C == 1) or channels-first (inner > 1): each run of `inner` elements of one
-//   channel, cut into pieces of at most kReductionPiece elements (a shared slope is one run of n);
-// - channels-last (inner == 1, C > 1): rows_per_block consecutive rows of `row` elements, summed
-//   column by column, the columns of a repeated row folded into their channel at the block's end.
+// - one shared slope (C == 1) or channels-first with runs of at least kMinRun: each run of
+//   `inner` elements of one channel, cut into pieces of at most kReductionPiece elements (a
+//   shared slope is one run of n);
+// - channels-last (inner == 1, C > 1) and channels-first with shorter runs: rows_per_block
+//   consecutive rows of `row` elements (whole slices of C * inner), summed column by column; at
+//   the block's end the columns are folded into their channel, in column order, and added into
+//   dw, so that one block adds exactly one term to each dw[c] (or, for rows of C, each column
+//   is one channel's term). The parallel path runs channels-first layouts with runs shorter than
+//   kMinRun on the calling thread.
 inline constexpr std::size_t kReductionPiece = 16384;
 
 // At least this many rows per channels-last block keeps the per-block sums (C values) a small
 // fraction of the data when the parallel path stores one set per block.
 inline constexpr std::size_t kMinRowsPerBlock = 16;
 
-// Channels-last columns are summed this many at a time in a stack buffer; rows up to this long
-// are walked contiguously.
+// Rows shorter than this are mostly head and tail of the loop, so for short slices the row
+// repeats the slice up to at least this many elements.
+inline constexpr std::size_t kMinRow = 128;
+
+// Rows are whole vectors of the widest instruction set (64 bytes) whenever such a row of whole
+// slices fits this many bytes on the stack: then a block is one pass of the loop, its columns
+// read cyclically, whatever the instruction set of the call (so the blocks are the same for
+// all of them). Longer rows are walked one by one, in strips of kColumnStrip columns.
+inline constexpr std::size_t kMaxRowBytes = 8192;
+inline constexpr std::size_t kWidestVectorBytes = 64;
+
+// Columns of long rows are summed this many at a time in a stack buffer.
 inline constexpr std::size_t kColumnStrip = 512;
 
 struct channels_last_blocks {
-  std::size_t row;             // C, or whole repeats of w reaching kMinRow when C is smaller
+  std::size_t row;             // whole slices: see channels_last_blocking
   std::size_t rows_per_block;  // fixed by row alone
+  bool cyclic;                 // a block is walked as one pass, its row on the stack
   std::size_t elements() const noexcept { return row * rows_per_block; }
 };
 
-inline channels_last_blocks channels_last_blocking(std::size_t channels) noexcept {
-  const std::size_t row =
-      channels >= kMinRow ? channels : (kMinRow + channels - 1) / channels * channels;
+// slice = C * inner, which is C for channels-last. The row is the shortest run of whole slices
+// that is whole widest vectors and at least kMinRow long, if it fits kMaxRowBytes; else the
+// slice (or whole repeats of it reaching kMinRow).
+template <class T>
+inline channels_last_blocks channels_last_blocking(std::size_t slice) noexcept {
+  constexpr std::size_t width = kWidestVectorBytes / sizeof(T);  // a power of two
+  std::size_t common = 1;  // the largest power of two dividing both slice and width
+  while (common < width && slice % (2 * common) == 0) common *= 2;
+  const std::size_t unit = slice / common * width;  // lcm(slice, width), at most slice * width
+  const bool cyclic = unit <= kMaxRowBytes / sizeof(T);
+  const std::size_t base = cyclic ? unit : slice;
+  const std::size_t row = base >= kMinRow ? base : (kMinRow + base - 1) / base * base;
   const std::size_t rows = (kReductionPiece + row - 1) / row;
-  return {row, rows > kMinRowsPerBlock ? rows : kMinRowsPerBlock};
+  return {row, rows > kMinRowsPerBlock ? rows : kMinRowsPerBlock, cyclic};
 }
 
 // A shared slope makes the whole buffer one channel, whatever inner the caller passed.
 inline bool sums_by_runs(std::size_t channels, std::size_t inner) noexcept {
-  return channels == 1 || inner > 1;
+  return channels == 1 || inner >= kMinRun;
 }
 
 // When two NaNs meet in a sum, which one it returns depends on the order of the operands in the
@@ -145,7 +194,7 @@ inline void settle_nan_sums(T* dw, std::size_t channels) noexcept {
   }
 }
 
-// dw is overwritten. Each piece's slope gradient is gathered before its dx is written, so dx
+// dw is overwritten. Each element's slope gradient is gathered before its dx is written, so dx
 // may be the very same buffer as x or dy.
 template <class Arch, class T>
 inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const T* w, T* dw,
@@ -155,61 +204,98 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
   for (std::size_t c = 0; c < channels; ++c) {
     dw[c] = T(0);
   }
+  if (n == 0) return;
   if (sums_by_runs(channels, inner)) {
     const std::size_t run = channels == 1 ? n : inner;
-    for_each_run(n, channels, run, [&](std::size_t i, std::size_t c) {
-      for (std::size_t piece = 0; piece < run; piece += kReductionPiece) {
-        const std::size_t len = smaller(kReductionPiece, run - piece);
-        const std::size_t at = i + piece;
-        dw[c] += accumulate<Arch, T>(slope_grad, len, x + at, dy + at);
-        transform<Arch>(
-            [&grad, slope = w[c]](auto v, auto g) { return grad(v, g, decltype(v)(slope)); },
-            dx + at, len, x + at, dy + at);
-      }
+    with_stores(should_stream(dx, n, x, dy), [&](auto stores) {
+      for_each_run(n, channels, run, [&](std::size_t i, std::size_t c) {
+        for (std::size_t piece = 0; piece < run; piece += kReductionPiece) {
+          const std::size_t len = smaller(kReductionPiece, run - piece);
+          const std::size_t at = i + piece;
+          dw[c] += transform_accumulate<Arch>(
+              stores,
+              [&grad, slope = w[c]](auto v, auto g) { return grad(v, g, decltype(v)(slope)); },
+              slope_grad, dx + at, len, x + at, dy + at);
+        }
+      });
     });
     settle_nan_sums(dw, channels);
     return;
   }
-  const channels_last_blocks blocks = channels_last_blocking(channels);
+  const std::size_t slice = channels * inner;
+  const channels_last_blocks blocks = channels_last_blocking<T>(slice);
   const std::size_t row = blocks.row;
-  T pattern[2 * kMinRow];
-  const T* slopes = w;
-  if (row != channels) {
-    for (std::size_t j = 0; j < row; ++j) {
-      pattern[j] = w[j % channels];
-    }
-    slopes = pattern;
-  }
-  for (std::size_t begin = 0; begin < n; begin += blocks.elements()) {
-    const std::size_t end = smaller(n, begin + blocks.elements());
-    for (std::size_t column = 0; column < row; column += kColumnStrip) {
-      const std::size_t width = smaller(kColumnStrip, row - column);
-      T column_sums[kColumnStrip] = {};
-      // The last row of a repeated pattern may be cut short (after a whole number of channels).
-      for (std::size_t i = begin; i < end && end - i > column; i += row) {
-        const std::size_t len = smaller(width, end - i - column);
-        const std::size_t at = i + column;
-        transform<Arch>([&](auto v, auto g, auto s) { return s + slope_grad(v, g); }, column_sums,
-                        len, x + at, dy + at, static_cast<const T*>(column_sums));
-        transform<Arch>(grad, dx + at, len, x + at, dy + at, slopes + column);
+  auto row_slope_grad = [&slope_grad](auto v, auto g, auto) { return slope_grad(v, g); };
+  // Adds a block's column sums (columns [column, column + width) of the row) into dw.
+  T block_sums[kMaxRowBytes / sizeof(T)];
+  auto fold = [&](const T* column_sums, std::size_t column, std::size_t width) {
+    if (row == channels) {
+      for (std::size_t j = 0; j < width; ++j) {
+        dw[column + j] += column_sums[j];
       }
-      if (row == channels) {
-        for (std::size_t j = 0; j < width; ++j) {
-          dw[column + j] += column_sums[j];
-        }
-      } else {
-        // A repeated row fits one strip: fold its columns into their channel, then add the
-        // block's channel sums, so one block adds exactly one term to each dw[c].
-        T block_sums[kMinRow] = {};
-        for (std::size_t j = 0; j < width; ++j) {
-          block_sums[j % channels] += column_sums[j];
-        }
-        for (std::size_t c = 0; c < channels; ++c) {
-          dw[c] += block_sums[c];
-        }
+      return;
+    }
+    if (blocks.cyclic) {
+      for (std::size_t c = 0; c < channels; ++c) block_sums[c] = T(0);
+    }
+    if (blocks.cyclic && inner == 1) {
+      // The same additions as below, a whole row of C at a time (width is whole rows of C).
+      for (std::size_t j = 0; j < width; j += channels) {
+        for (std::size_t c = 0; c < channels; ++c) block_sums[c] += column_sums[j + c];
+      }
+      for (std::size_t c = 0; c < channels; ++c) dw[c] += block_sums[c];
+      return;
+    }
+    // Each column into its channel, one division to find the first.
+    for (std::size_t j = 0, c = column / inner % channels, k = column % inner; j < width; ++j) {
+      (blocks.cyclic ? block_sums[c] : dw[c]) += column_sums[j];
+      if (++k == inner) {
+        k = 0;
+        c = c + 1 == channels ? 0 : c + 1;
       }
     }
-  }
+    if (blocks.cyclic) {
+      for (std::size_t c = 0; c < channels; ++c) dw[c] += block_sums[c];
+    }
+  };
+  with_stores(should_stream(dx, n, x, dy), [&](auto stores) {
+    if (blocks.cyclic) {
+      // The whole row's slopes and column sums on the stack; a block is one pass.
+      alignas(Arch::alignment()) T slopes[kMaxRowBytes / sizeof(T)];
+      alignas(Arch::alignment()) T column_sums[kMaxRowBytes / sizeof(T)];
+      expand_slopes(slopes, smaller(n, row), w, channels, inner, 0);
+      for (std::size_t begin = 0; begin < n; begin += blocks.elements()) {
+        const std::size_t len = smaller(n - begin, blocks.elements());
+        const std::size_t width = smaller(len, row);
+        for (std::size_t j = 0; j < width; ++j) column_sums[j] = T(0);
+        transform_and_add<Arch>(stores, grad, row_slope_grad, dx + begin, column_sums,
+                                cycle<T>{slopes, row}, len, x + begin, dy + begin);
+        fold(column_sums, 0, width);
+      }
+      return;
+    }
+    // Long rows (a slice of over kMinRow elements), one by one in strips of columns; the slopes
+    // of a strip are w itself for rows of C, else expanded once per strip and block.
+    alignas(Arch::alignment()) T expanded[kColumnStrip];
+    for (std::size_t begin = 0; begin < n; begin += blocks.elements()) {
+      const std::size_t end = smaller(n, begin + blocks.elements());
+      for (std::size_t column = 0; column < row; column += kColumnStrip) {
+        const std::size_t width = smaller(kColumnStrip, row - column);
+        const T* slopes = w + column;
+        if (inner != 1) {
+          expand_slopes(expanded, width, w, channels, inner, column);
+          slopes = expanded;
+        }
+        alignas(Arch::alignment()) T column_sums[kColumnStrip] = {};
+        for (std::size_t i = begin; i < end; i += row) {
+          const std::size_t at = i + column;
+          transform_and_add<Arch>(stores, grad, row_slope_grad, dx + at, column_sums,
+                                  cycle<T>{slopes, 0}, width, x + at, dy + at);
+        }
+        fold(column_sums, column, width);
+      }
+    }
+  });
   settle_nan_sums(dw, channels);
 }
 

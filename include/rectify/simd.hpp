@@ -14,6 +14,7 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include <cstddef>
 #include <type_traits>
 
 #include "config.hpp"
@@ -61,6 +62,61 @@ template <class T, class A>
 inline xsimd::batch<T, A> if_else(const xsimd::batch_bool<T, A>& cond, const xsimd::batch<T, A>& a,
                                   const xsimd::batch<T, A>& b) noexcept {
   return xsimd::select(cond, a, b);
+}
+
+// x < bound ? bound : x, and x > bound ? bound : x. x86's max and min instructions, with the
+// bound as their first operand, are defined as exactly these selects, NaN and +-0 included (they
+// return the second operand, x, unless the comparison holds), so on x86 a batch takes one
+// instruction instead of a comparison and a blend. The operand order is the instruction's own,
+// not that of xsimd's max/min, which changed between versions. Elsewhere, and for scalars, the
+// comparison and the select.
+template <class T>
+inline T at_least(T x, T bound) noexcept {
+  return if_else(x < bound, bound, x);
+}
+template <class T>
+inline T at_most(T x, T bound) noexcept {
+  return if_else(x > bound, bound, x);
+}
+template <class T, class A>
+inline xsimd::batch<T, A> at_least(const xsimd::batch<T, A>& x,
+                                   const xsimd::batch<T, A>& bound) noexcept {
+  [[maybe_unused]] constexpr std::size_t width =
+      sizeof(typename xsimd::batch<T, A>::register_type);
+  [[maybe_unused]] constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+  if constexpr (width == 64 && is_float) return xsimd::batch<T, A>(_mm512_max_ps(bound, x));
+  if constexpr (width == 64 && !is_float) return xsimd::batch<T, A>(_mm512_max_pd(bound, x));
+#endif
+#if defined(__AVX__)
+  if constexpr (width == 32 && is_float) return xsimd::batch<T, A>(_mm256_max_ps(bound, x));
+  if constexpr (width == 32 && !is_float) return xsimd::batch<T, A>(_mm256_max_pd(bound, x));
+#endif
+#if defined(__SSE2__)
+  if constexpr (width == 16 && is_float) return xsimd::batch<T, A>(_mm_max_ps(bound, x));
+  if constexpr (width == 16 && !is_float) return xsimd::batch<T, A>(_mm_max_pd(bound, x));
+#endif
+  return if_else(x < bound, bound, x);
+}
+template <class T, class A>
+inline xsimd::batch<T, A> at_most(const xsimd::batch<T, A>& x,
+                                  const xsimd::batch<T, A>& bound) noexcept {
+  [[maybe_unused]] constexpr std::size_t width =
+      sizeof(typename xsimd::batch<T, A>::register_type);
+  [[maybe_unused]] constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+  if constexpr (width == 64 && is_float) return xsimd::batch<T, A>(_mm512_min_ps(bound, x));
+  if constexpr (width == 64 && !is_float) return xsimd::batch<T, A>(_mm512_min_pd(bound, x));
+#endif
+#if defined(__AVX__)
+  if constexpr (width == 32 && is_float) return xsimd::batch<T, A>(_mm256_min_ps(bound, x));
+  if constexpr (width == 32 && !is_float) return xsimd::batch<T, A>(_mm256_min_pd(bound, x));
+#endif
+#if defined(__SSE2__)
+  if constexpr (width == 16 && is_float) return xsimd::batch<T, A>(_mm_min_ps(bound, x));
+  if constexpr (width == 16 && !is_float) return xsimd::batch<T, A>(_mm_min_pd(bound, x));
+#endif
+  return if_else(x > bound, bound, x);
 }
 
 // a or b, lane by lane for masks. Masks are only ever combined with |: Debian's xsimd 8.1
