@@ -18,9 +18,10 @@ program=$2
     reported = 0
     next
   }
-  /^ *[0-9a-f]+:\t/ {
-    split($0, fields, "\t")
-    instruction = fields[2]
+  # GNU objdump puts a tab after the address, llvm-objdump spaces and a tab.
+  /^ *[0-9a-f]+:[ \t]/ {
+    instruction = $0
+    sub(/^ *[0-9a-f]+:[ \t]+/, "", instruction)
     mnemonic = instruction
     sub(/ .*/, "", mnemonic)
     vector = (mnemonic ~ /^v/ && mnemonic !~ /^ver[rw]$/) || instruction ~ /%[yz]mm[0-9]|%k[0-7]/
