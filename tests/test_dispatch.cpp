@@ -2,9 +2,12 @@
 // chooses once even when threads race to the first call, and that an explicit instruction set
 // still runs the kernel compiled into the caller.
 
+#include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <span>
 #include <string>
 #include <thread>
@@ -170,6 +173,109 @@ TEMPLATE_TEST_CASE("rectify::par through the dispatch gives the bits of the seri
     CHECK(same_bits_all(serial, parallel));
     CHECK(same_bits_all(serial_dw, parallel_dw));
   }
+}
+
+namespace {
+
+// What the kernels of the calls below are told: how many calls write a piece of the output, how
+// many of those stream, and the longest piece.
+struct store_log {
+  std::atomic<std::size_t> pieces{0}, streaming{0}, elements{0}, longest{0};
+};
+store_log logged;
+
+void log_piece(std::size_t n, rectify::store_kind stores) noexcept {
+  logged.pieces += 1;
+  logged.streaming += stores == rectify::store_kind::streaming ? 1 : 0;
+  logged.elements += n;
+  std::size_t longest = logged.longest.load();
+  while (n > longest && !logged.longest.compare_exchange_weak(longest, n)) {
+  }
+}
+
+void log_relu_forward(const float*, float*, std::size_t n, rectify::store_kind stores) noexcept {
+  log_piece(n, stores);
+}
+
+void log_prelu_backward(const float*, const float*, float*, std::size_t n, const float*,
+                        float* dw, std::size_t channels, std::size_t,
+                        rectify::store_kind stores) noexcept {
+  for (std::size_t c = 0; c < channels; ++c) dw[c] = 0;
+  log_piece(n, stores);
+}
+
+// While alive, the dispatched float relu_forward and prelu_backward only log what they are told.
+class logging_kernels {
+ public:
+  logging_kernels() {
+    rectify::active_isa();  // the choice made, so that active_kernels holds the chosen set
+    saved_ = rectify::dispatch::active_kernels.load();
+    logging_ = *saved_;
+    logging_.for_float.relu_forward = &log_relu_forward;
+    logging_.for_float.prelu_backward = &log_prelu_backward;
+    rectify::dispatch::active_kernels.store(&logging_);
+  }
+  ~logging_kernels() { rectify::dispatch::active_kernels.store(saved_); }
+  logging_kernels(const logging_kernels&) = delete;
+  logging_kernels& operator=(const logging_kernels&) = delete;
+
+  static void clear() noexcept {
+    logged.pieces = 0;
+    logged.streaming = 0;
+    logged.elements = 0;
+    logged.longest = 0;
+  }
+
+ private:
+  const rectify::dispatch::isa_kernels* saved_;
+  rectify::dispatch::isa_kernels logging_;
+};
+
+}  // namespace
+
+TEST_CASE("Every piece of a parallel call streams when the whole output is large enough",
+          "[dispatch][parallel]") {
+  // The shortest even output that reaches the streaming threshold (8M floats where it is 32 MiB),
+  // or 1M floats if that is more. The logging kernels never touch it, so its pages are never
+  // even mapped in.
+  const std::size_t threshold = rectify::detail::streaming_threshold();
+  const std::size_t shortest = (threshold + 2 * sizeof(float) - 1) / (2 * sizeof(float)) * 2;
+  const std::size_t n = std::max(shortest, std::size_t(1) << 20);
+  const auto x = std::make_unique_for_overwrite<float[]>(n);
+  const auto y = std::make_unique_for_overwrite<float[]>(n);
+  const std::span<const float> in(x.get(), n);
+  const std::span<float> out(y.get(), n);
+  rectify::thread_pool pool(2);
+  const auto par = rectify::par.on(pool);
+  const logging_kernels logging;
+
+  logging_kernels::clear();
+  rectify::relu_forward(par, in, out);
+  CHECK(logged.pieces > 1);
+  CHECK(logged.streaming == logged.pieces);
+  CHECK(logged.elements == n);
+  // Each piece on its own would have kept to the cache.
+  CHECK(logged.longest * sizeof(float) < threshold);
+
+  // In place, no piece streams.
+  logging_kernels::clear();
+  rectify::relu_forward(par, std::span<const float>(out), out);
+  CHECK(logged.pieces > 1);
+  CHECK(logged.streaming == 0);
+
+  // The serial call: one piece, the whole output, streaming.
+  logging_kernels::clear();
+  rectify::relu_forward(in, out);
+  CHECK(logged.pieces == 1);
+  CHECK(logged.streaming == 1);
+
+  // PReLU's backward, cut into the 16384-element blocks in which dw is summed.
+  std::vector<float> w = {0.25f, -0.5f}, dw(2);
+  logging_kernels::clear();
+  rectify::prelu_backward(par, in, in, out, w, dw, n / 2);
+  CHECK(logged.pieces > 1);
+  CHECK(logged.streaming == logged.pieces);
+  CHECK(logged.elements == n);
 }
 
 #if defined(__x86_64__)

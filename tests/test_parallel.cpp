@@ -454,6 +454,30 @@ TEST_CASE("Elementwise work is cut at cache-line boundaries of the output", "[pa
   }
 }
 
+TEST_CASE("Streaming stores are chosen from the whole call's output, not from a piece of it",
+          "[parallel]") {
+  // The policy overloads ask once, for the whole output, and hand the answer to every piece
+  // (tests/test_dispatch.cpp watches the pieces receive it); a piece asking for itself would
+  // keep to the cache the output of a call too large for it.
+  using rectify::store_kind;
+  using rectify::detail::choose_stores;
+  const std::size_t threshold = rectify::detail::streaming_threshold();
+  // The shortest output that reaches the threshold. No memory of that size is needed: the choice
+  // looks at the addresses and the size only.
+  const std::size_t whole = (threshold + sizeof(float) - 1) / sizeof(float);
+  float x[1], dy[1], out[1];
+  CHECK(choose_stores(out, whole, x) == store_kind::streaming);
+  CHECK(choose_stores(out, whole, x, dy) == store_kind::streaming);
+  // In place, the output's lines are in the cache already, read by the loop itself.
+  CHECK(choose_stores(x, whole, x) == store_kind::cached);
+  CHECK(choose_stores(dy, whole, x, dy) == store_kind::cached);
+  if (threshold >= 8 * sizeof(float)) {  // not with RECTIFY_STREAMING_THRESHOLD set to a few bytes
+    CHECK(choose_stores(out, whole - 1, x) == store_kind::cached);
+    // One of the eight pieces 2 threads cut it into.
+    CHECK(choose_stores(out, whole / 8, x) == store_kind::cached);
+  }
+}
+
 TEST_CASE("rectify::seq and policy overloads of every kind compile and agree", "[parallel]") {
   std::vector<double> x = {-2, -1, 0, 1, 2, 7}, y(6), z(6);
   rectify::relu6_forward(rectify::seq, x, y);

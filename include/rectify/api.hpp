@@ -71,7 +71,8 @@ void relu_forward(X&& x, Y&& y) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
   detail::check_map("relu_forward", {"x", in}, {"y", out});
-  detail::kernels<Arch, element_t<X>>::relu_forward(in.data(), out.data(), in.size());
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::kernels<Arch, element_t<X>>::relu_forward(in.data(), out.data(), in.size(), stores);
 }
 
 template <class Arch = default_arch, input_range X, output_range D>
@@ -80,7 +81,8 @@ void relu_derivative(X&& x, D&& d) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
   detail::check_map("relu_derivative", {"x", in}, {"d", out});
-  detail::kernels<Arch, element_t<X>>::relu_derivative(in.data(), out.data(), in.size());
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::kernels<Arch, element_t<X>>::relu_derivative(in.data(), out.data(), in.size(), stores);
 }
 
 template <class Arch = default_arch, input_range X, input_range DY, output_range DX>
@@ -90,7 +92,9 @@ void relu_backward(X&& x, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu_backward", {"x", in}, {"dy", grad}, {"dx", out});
-  detail::kernels<Arch, element_t<X>>::relu_backward(in.data(), grad.data(), out.data(), in.size());
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
+  detail::kernels<Arch, element_t<X>>::relu_backward(in.data(), grad.data(), out.data(), in.size(),
+                                                     stores);
 }
 
 template <class Arch = default_arch, input_range Y, input_range DY, output_range DX>
@@ -100,8 +104,9 @@ void relu_backward_from_output(Y&& y, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::kernels<Arch, element_t<Y>>::relu_backward_from_output(in.data(), grad.data(), out.data(),
-                                                                 in.size());
+                                                                 in.size(), stores);
 }
 
 // ---- ReLU6: min(max(0, x), 6), written as x < 0 ? +0 : (x > 6 ? 6 : x) -------------------------
@@ -112,7 +117,8 @@ void relu6_forward(X&& x, Y&& y) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
   detail::check_map("relu6_forward", {"x", in}, {"y", out});
-  detail::kernels<Arch, element_t<X>>::relu6_forward(in.data(), out.data(), in.size());
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::kernels<Arch, element_t<X>>::relu6_forward(in.data(), out.data(), in.size(), stores);
 }
 
 template <class Arch = default_arch, input_range X, output_range D>
@@ -121,7 +127,8 @@ void relu6_derivative(X&& x, D&& d) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
   detail::check_map("relu6_derivative", {"x", in}, {"d", out});
-  detail::kernels<Arch, element_t<X>>::relu6_derivative(in.data(), out.data(), in.size());
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::kernels<Arch, element_t<X>>::relu6_derivative(in.data(), out.data(), in.size(), stores);
 }
 
 template <class Arch = default_arch, input_range X, input_range DY, output_range DX>
@@ -131,8 +138,9 @@ void relu6_backward(X&& x, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu6_backward", {"x", in}, {"dy", grad}, {"dx", out});
-  detail::kernels<Arch, element_t<X>>::relu6_backward(in.data(), grad.data(), out.data(),
-                                                      in.size());
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
+  detail::kernels<Arch, element_t<X>>::relu6_backward(in.data(), grad.data(), out.data(), in.size(),
+                                                      stores);
 }
 
 template <class Arch = default_arch, input_range Y, input_range DY, output_range DX>
@@ -142,8 +150,9 @@ void relu6_backward_from_output(Y&& y, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu6_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::kernels<Arch, element_t<Y>>::relu6_backward_from_output(in.data(), grad.data(),
-                                                                  out.data(), in.size());
+                                                                  out.data(), in.size(), stores);
 }
 
 // ---- LeakyReLU: x > 0 ? x : x * negative_slope -------------------------------------------------
@@ -154,8 +163,9 @@ void leaky_relu_forward(X&& x, Y&& y, element_t<X> negative_slope = element_t<X>
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
   detail::check_map("leaky_relu_forward", {"x", in}, {"y", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::kernels<Arch, element_t<X>>::leaky_relu_forward(in.data(), out.data(), in.size(),
-                                                          negative_slope);
+                                                          negative_slope, stores);
 }
 
 template <class Arch = default_arch, input_range X, output_range D>
@@ -164,8 +174,9 @@ void leaky_relu_derivative(X&& x, D&& d, element_t<X> negative_slope = element_t
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
   detail::check_map("leaky_relu_derivative", {"x", in}, {"d", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::kernels<Arch, element_t<X>>::leaky_relu_derivative(in.data(), out.data(), in.size(),
-                                                             negative_slope);
+                                                             negative_slope, stores);
 }
 
 template <class Arch = default_arch, input_range X, input_range DY, output_range DX>
@@ -176,8 +187,9 @@ void leaky_relu_backward(X&& x, DY&& dy, DX&& dx,
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("leaky_relu_backward", {"x", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::kernels<Arch, element_t<X>>::leaky_relu_backward(in.data(), grad.data(), out.data(),
-                                                           in.size(), negative_slope);
+                                                           in.size(), negative_slope, stores);
 }
 
 // Only for negative_slope >= 0: with a negative slope the sign of y no longer tells x's.
@@ -190,8 +202,9 @@ void leaky_relu_backward_from_output(Y&& y, DY&& dy, DX&& dx,
   const auto out = detail::output_span(dx);
   detail::check_map("leaky_relu_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
   detail::require_nonnegative_slope("leaky_relu_backward_from_output", negative_slope);
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::kernels<Arch, element_t<Y>>::leaky_relu_backward_from_output(
-      in.data(), grad.data(), out.data(), in.size(), negative_slope);
+      in.data(), grad.data(), out.data(), in.size(), negative_slope, stores);
 }
 
 // ---- PReLU: x > 0 ? x : x * w[c], x read as [outer][C][inner], C = w.size() --------------------
@@ -206,8 +219,9 @@ void prelu_forward(X&& x, Y&& y, W&& w, std::size_t inner = 1) {
   detail::check_map("prelu_forward", {"x", in}, {"y", out});
   detail::require_prelu_layout("prelu_forward", in.size(), slopes.size(), inner);
   detail::require_disjoint("prelu_forward", {"y", out}, {"w", slopes});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::kernels<Arch, element_t<X>>::prelu_forward(in.data(), out.data(), in.size(),
-                                                     slopes.data(), slopes.size(), inner);
+                                                     slopes.data(), slopes.size(), inner, stores);
 }
 
 template <class Arch = default_arch, input_range X, output_range D, input_range W>
@@ -219,8 +233,9 @@ void prelu_derivative(X&& x, D&& d, W&& w, std::size_t inner = 1) {
   detail::check_map("prelu_derivative", {"x", in}, {"d", out});
   detail::require_prelu_layout("prelu_derivative", in.size(), slopes.size(), inner);
   detail::require_disjoint("prelu_derivative", {"d", out}, {"w", slopes});
-  detail::kernels<Arch, element_t<X>>::prelu_derivative(in.data(), out.data(), in.size(),
-                                                        slopes.data(), slopes.size(), inner);
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::kernels<Arch, element_t<X>>::prelu_derivative(
+      in.data(), out.data(), in.size(), slopes.data(), slopes.size(), inner, stores);
 }
 
 // dx = dy * f'(x), and dw[c] (overwritten) = the sum over channel c of (x > 0 ? 0 : x * dy).
@@ -243,9 +258,10 @@ void prelu_backward(X&& x, DY&& dy, DX&& dx, W&& w, DW&& dw, std::size_t inner =
                                       detail::buffer("dx", out), detail::buffer("w", slopes)}) {
     detail::require_disjoint(function, {"dw", slope_grad}, other);
   }
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::kernels<Arch, element_t<X>>::prelu_backward(in.data(), grad.data(), out.data(), in.size(),
                                                       slopes.data(), slope_grad.data(),
-                                                      slopes.size(), inner);
+                                                      slopes.size(), inner, stores);
 }
 
 }  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE

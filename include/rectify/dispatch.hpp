@@ -54,57 +54,63 @@ struct kernels<dynamic_arch, T> {
     }
   }
 
-  static void relu_forward(const T* x, T* y, std::size_t n) noexcept {
-    table().relu_forward(x, y, n);
+  static void relu_forward(const T* x, T* y, std::size_t n, store_kind stores) noexcept {
+    table().relu_forward(x, y, n, stores);
   }
-  static void relu_derivative(const T* x, T* d, std::size_t n) noexcept {
-    table().relu_derivative(x, d, n);
+  static void relu_derivative(const T* x, T* d, std::size_t n, store_kind stores) noexcept {
+    table().relu_derivative(x, d, n, stores);
   }
-  static void relu_backward(const T* x, const T* dy, T* dx, std::size_t n) noexcept {
-    table().relu_backward(x, dy, dx, n);
+  static void relu_backward(const T* x, const T* dy, T* dx, std::size_t n,
+                            store_kind stores) noexcept {
+    table().relu_backward(x, dy, dx, n, stores);
   }
-  static void relu_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n) noexcept {
-    table().relu_backward_from_output(y, dy, dx, n);
-  }
-
-  static void relu6_forward(const T* x, T* y, std::size_t n) noexcept {
-    table().relu6_forward(x, y, n);
-  }
-  static void relu6_derivative(const T* x, T* d, std::size_t n) noexcept {
-    table().relu6_derivative(x, d, n);
-  }
-  static void relu6_backward(const T* x, const T* dy, T* dx, std::size_t n) noexcept {
-    table().relu6_backward(x, dy, dx, n);
-  }
-  static void relu6_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n) noexcept {
-    table().relu6_backward_from_output(y, dy, dx, n);
+  static void relu_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
+                                        store_kind stores) noexcept {
+    table().relu_backward_from_output(y, dy, dx, n, stores);
   }
 
-  static void leaky_relu_forward(const T* x, T* y, std::size_t n, T s) noexcept {
-    table().leaky_relu_forward(x, y, n, s);
+  static void relu6_forward(const T* x, T* y, std::size_t n, store_kind stores) noexcept {
+    table().relu6_forward(x, y, n, stores);
   }
-  static void leaky_relu_derivative(const T* x, T* d, std::size_t n, T s) noexcept {
-    table().leaky_relu_derivative(x, d, n, s);
+  static void relu6_derivative(const T* x, T* d, std::size_t n, store_kind stores) noexcept {
+    table().relu6_derivative(x, d, n, stores);
   }
-  static void leaky_relu_backward(const T* x, const T* dy, T* dx, std::size_t n, T s) noexcept {
-    table().leaky_relu_backward(x, dy, dx, n, s);
+  static void relu6_backward(const T* x, const T* dy, T* dx, std::size_t n,
+                             store_kind stores) noexcept {
+    table().relu6_backward(x, dy, dx, n, stores);
   }
-  static void leaky_relu_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
-                                              T s) noexcept {
-    table().leaky_relu_backward_from_output(y, dy, dx, n, s);
+  static void relu6_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
+                                         store_kind stores) noexcept {
+    table().relu6_backward_from_output(y, dy, dx, n, stores);
+  }
+
+  static void leaky_relu_forward(const T* x, T* y, std::size_t n, T s, store_kind stores) noexcept {
+    table().leaky_relu_forward(x, y, n, s, stores);
+  }
+  static void leaky_relu_derivative(const T* x, T* d, std::size_t n, T s,
+                                    store_kind stores) noexcept {
+    table().leaky_relu_derivative(x, d, n, s, stores);
+  }
+  static void leaky_relu_backward(const T* x, const T* dy, T* dx, std::size_t n, T s,
+                                  store_kind stores) noexcept {
+    table().leaky_relu_backward(x, dy, dx, n, s, stores);
+  }
+  static void leaky_relu_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n, T s,
+                                              store_kind stores) noexcept {
+    table().leaky_relu_backward_from_output(y, dy, dx, n, s, stores);
   }
 
   static void prelu_forward(const T* x, T* y, std::size_t n, const T* w, std::size_t channels,
-                            std::size_t inner) noexcept {
-    table().prelu_forward(x, y, n, w, channels, inner);
+                            std::size_t inner, store_kind stores) noexcept {
+    table().prelu_forward(x, y, n, w, channels, inner, stores);
   }
   static void prelu_derivative(const T* x, T* d, std::size_t n, const T* w, std::size_t channels,
-                               std::size_t inner) noexcept {
-    table().prelu_derivative(x, d, n, w, channels, inner);
+                               std::size_t inner, store_kind stores) noexcept {
+    table().prelu_derivative(x, d, n, w, channels, inner, stores);
   }
   static void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const T* w, T* dw,
-                             std::size_t channels, std::size_t inner) noexcept {
-    table().prelu_backward(x, dy, dx, n, w, dw, channels, inner);
+                             std::size_t channels, std::size_t inner, store_kind stores) noexcept {
+    table().prelu_backward(x, dy, dx, n, w, dw, channels, inner, stores);
   }
 };
 

@@ -17,6 +17,19 @@
 
 #include "simd.hpp"
 
+namespace rectify {
+
+// The kind of stores a call writes its output with, chosen once per call from the whole output
+// (detail::choose_stores) and handed to every kernel that writes part of it: the pieces of a
+// parallel call stream or not as the call does, not as their own size would say. Outside the
+// inline namespace because the kernels of every instruction set take it, through the one table of
+// function pointers a dispatch build shares between them (kernel_table.hpp); an enum, so that it
+// brings no code that one instruction set's translation unit could lend another (config.hpp).
+// Not something a user of the public functions passes.
+enum class store_kind : unsigned char { cached, streaming };
+
+}  // namespace rectify
+
 namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 
 // Four independent vectors per iteration hide the latency of the compare-and-select chain on
@@ -195,18 +208,20 @@ inline std::size_t streaming_threshold() noexcept {
   return bytes;
 }
 
-// The kind of stores for an output of n elements that may be the same buffer as an input: in
-// place, the output's lines are already in the cache, read by the loop itself.
+// The kind of stores for a call whose output of n elements may be the very same buffer as one of
+// its inputs: in place, the output's lines are already in the cache, read by the loop itself.
+// A parallel call asks once for its whole output and passes the answer to every piece.
 template <class T, class... In>
-inline bool should_stream(const T* out, std::size_t n, const In*... in) noexcept {
-  return n * sizeof(T) >= streaming_threshold() && ((out != in) && ...);
+inline store_kind choose_stores(const T* out, std::size_t n, const In*... in) noexcept {
+  const bool stream = n * sizeof(T) >= streaming_threshold() && ((out != in) && ...);
+  return stream ? store_kind::streaming : store_kind::cached;
 }
 
 // Calls body(stores) with streaming or cached stores. Non-temporal stores are weakly ordered,
 // so they are fenced once at the end, before anyone else may read the output.
 template <class Body>
-inline void with_stores(bool stream, Body&& body) noexcept {
-  if (stream) {
+inline void with_stores(store_kind stores, Body&& body) noexcept {
+  if (stores == store_kind::streaming) {
     body(streaming_stores{});
 #if defined(__SSE2__)
     _mm_sfence();
@@ -216,11 +231,11 @@ inline void with_stores(bool stream, Body&& body) noexcept {
   }
 }
 
-// transform with the kind of stores chosen for this output.
+// transform with the kind of stores chosen for the call.
 template <class Arch, class T, class F, class... In>
-RECTIFY_ALWAYS_INLINE void transform(F&& f, T* out, std::size_t n, const In*... in) noexcept {
-  with_stores(should_stream(out, n, in...),
-              [&](auto stores) { transform<Arch>(stores, f, out, n, in...); });
+RECTIFY_ALWAYS_INLINE void transform(store_kind stores, F&& f, T* out, std::size_t n,
+                                     const In*... in) noexcept {
+  with_stores(stores, [&](auto tag) { transform<Arch>(tag, f, out, n, in...); });
 }
 
 // ((v[0] + v[1]) + (v[2] + v[3])) + ..., unrolled at compile time so the terms stay in

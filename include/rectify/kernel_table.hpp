@@ -14,29 +14,33 @@ namespace rectify::dispatch {
 
 template <class T>
 struct kernel_table {
-  void (*relu_forward)(const T* x, T* y, std::size_t n) noexcept;
-  void (*relu_derivative)(const T* x, T* d, std::size_t n) noexcept;
-  void (*relu_backward)(const T* x, const T* dy, T* dx, std::size_t n) noexcept;
-  void (*relu_backward_from_output)(const T* y, const T* dy, T* dx, std::size_t n) noexcept;
+  void (*relu_forward)(const T* x, T* y, std::size_t n, store_kind stores) noexcept;
+  void (*relu_derivative)(const T* x, T* d, std::size_t n, store_kind stores) noexcept;
+  void (*relu_backward)(const T* x, const T* dy, T* dx, std::size_t n, store_kind stores) noexcept;
+  void (*relu_backward_from_output)(const T* y, const T* dy, T* dx, std::size_t n,
+                                    store_kind stores) noexcept;
 
-  void (*relu6_forward)(const T* x, T* y, std::size_t n) noexcept;
-  void (*relu6_derivative)(const T* x, T* d, std::size_t n) noexcept;
-  void (*relu6_backward)(const T* x, const T* dy, T* dx, std::size_t n) noexcept;
-  void (*relu6_backward_from_output)(const T* y, const T* dy, T* dx, std::size_t n) noexcept;
+  void (*relu6_forward)(const T* x, T* y, std::size_t n, store_kind stores) noexcept;
+  void (*relu6_derivative)(const T* x, T* d, std::size_t n, store_kind stores) noexcept;
+  void (*relu6_backward)(const T* x, const T* dy, T* dx, std::size_t n, store_kind stores) noexcept;
+  void (*relu6_backward_from_output)(const T* y, const T* dy, T* dx, std::size_t n,
+                                     store_kind stores) noexcept;
 
-  void (*leaky_relu_forward)(const T* x, T* y, std::size_t n, T negative_slope) noexcept;
-  void (*leaky_relu_derivative)(const T* x, T* d, std::size_t n, T negative_slope) noexcept;
-  void (*leaky_relu_backward)(const T* x, const T* dy, T* dx, std::size_t n,
-                              T negative_slope) noexcept;
+  void (*leaky_relu_forward)(const T* x, T* y, std::size_t n, T negative_slope,
+                             store_kind stores) noexcept;
+  void (*leaky_relu_derivative)(const T* x, T* d, std::size_t n, T negative_slope,
+                                store_kind stores) noexcept;
+  void (*leaky_relu_backward)(const T* x, const T* dy, T* dx, std::size_t n, T negative_slope,
+                              store_kind stores) noexcept;
   void (*leaky_relu_backward_from_output)(const T* y, const T* dy, T* dx, std::size_t n,
-                                          T negative_slope) noexcept;
+                                          T negative_slope, store_kind stores) noexcept;
 
   void (*prelu_forward)(const T* x, T* y, std::size_t n, const T* w, std::size_t channels,
-                        std::size_t inner) noexcept;
+                        std::size_t inner, store_kind stores) noexcept;
   void (*prelu_derivative)(const T* x, T* d, std::size_t n, const T* w, std::size_t channels,
-                           std::size_t inner) noexcept;
+                           std::size_t inner, store_kind stores) noexcept;
   void (*prelu_backward)(const T* x, const T* dy, T* dx, std::size_t n, const T* w, T* dw,
-                         std::size_t channels, std::size_t inner) noexcept;
+                         std::size_t channels, std::size_t inner, store_kind stores) noexcept;
 };
 
 // Every kernel of one instruction set, under the name that RECTIFY_ISA and active_isa() use.

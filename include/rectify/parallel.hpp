@@ -28,8 +28,9 @@ void relu_forward(P policy, X&& x, Y&& y) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
   detail::check_map("relu_forward", {"x", in}, {"y", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::parallel_kernels<Arch, element_t<X>>::relu_forward(policy, in.data(), out.data(),
-                                                             in.size());
+                                                             in.size(), stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, output_range D>
@@ -38,8 +39,9 @@ void relu_derivative(P policy, X&& x, D&& d) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
   detail::check_map("relu_derivative", {"x", in}, {"d", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::parallel_kernels<Arch, element_t<X>>::relu_derivative(policy, in.data(), out.data(),
-                                                                in.size());
+                                                                in.size(), stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, input_range DY,
@@ -50,8 +52,9 @@ void relu_backward(P policy, X&& x, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu_backward", {"x", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<X>>::relu_backward(policy, in.data(), grad.data(),
-                                                              out.data(), in.size());
+                                                              out.data(), in.size(), stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range Y, input_range DY,
@@ -62,8 +65,9 @@ void relu_backward_from_output(P policy, Y&& y, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<Y>>::relu_backward_from_output(
-      policy, in.data(), grad.data(), out.data(), in.size());
+      policy, in.data(), grad.data(), out.data(), in.size(), stores);
 }
 
 // ---- ReLU6: min(max(0, x), 6), written as x < 0 ? +0 : (x > 6 ? 6 : x) -------------------------
@@ -74,8 +78,9 @@ void relu6_forward(P policy, X&& x, Y&& y) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
   detail::check_map("relu6_forward", {"x", in}, {"y", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::parallel_kernels<Arch, element_t<X>>::relu6_forward(policy, in.data(), out.data(),
-                                                              in.size());
+                                                              in.size(), stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, output_range D>
@@ -84,8 +89,9 @@ void relu6_derivative(P policy, X&& x, D&& d) {
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
   detail::check_map("relu6_derivative", {"x", in}, {"d", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::parallel_kernels<Arch, element_t<X>>::relu6_derivative(policy, in.data(), out.data(),
-                                                                 in.size());
+                                                                 in.size(), stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, input_range DY,
@@ -96,8 +102,9 @@ void relu6_backward(P policy, X&& x, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu6_backward", {"x", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<X>>::relu6_backward(policy, in.data(), grad.data(),
-                                                               out.data(), in.size());
+                                                               out.data(), in.size(), stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range Y, input_range DY,
@@ -108,8 +115,9 @@ void relu6_backward_from_output(P policy, Y&& y, DY&& dy, DX&& dx) {
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("relu6_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<Y>>::relu6_backward_from_output(
-      policy, in.data(), grad.data(), out.data(), in.size());
+      policy, in.data(), grad.data(), out.data(), in.size(), stores);
 }
 
 // ---- LeakyReLU: x > 0 ? x : x * negative_slope -------------------------------------------------
@@ -120,8 +128,9 @@ void leaky_relu_forward(P policy, X&& x, Y&& y, element_t<X> negative_slope = el
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(y);
   detail::check_map("leaky_relu_forward", {"x", in}, {"y", out});
-  detail::parallel_kernels<Arch, element_t<X>>::leaky_relu_forward(policy, in.data(), out.data(),
-                                                                   in.size(), negative_slope);
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::parallel_kernels<Arch, element_t<X>>::leaky_relu_forward(
+      policy, in.data(), out.data(), in.size(), negative_slope, stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, output_range D>
@@ -131,8 +140,9 @@ void leaky_relu_derivative(P policy, X&& x, D&& d,
   const auto in = detail::input_span(x);
   const auto out = detail::output_span(d);
   detail::check_map("leaky_relu_derivative", {"x", in}, {"d", out});
-  detail::parallel_kernels<Arch, element_t<X>>::leaky_relu_derivative(policy, in.data(), out.data(),
-                                                                      in.size(), negative_slope);
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
+  detail::parallel_kernels<Arch, element_t<X>>::leaky_relu_derivative(
+      policy, in.data(), out.data(), in.size(), negative_slope, stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, input_range DY,
@@ -144,8 +154,9 @@ void leaky_relu_backward(P policy, X&& x, DY&& dy, DX&& dx,
   const auto grad = detail::input_span(dy);
   const auto out = detail::output_span(dx);
   detail::check_map("leaky_relu_backward", {"x", in}, {"dy", grad}, {"dx", out});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<X>>::leaky_relu_backward(
-      policy, in.data(), grad.data(), out.data(), in.size(), negative_slope);
+      policy, in.data(), grad.data(), out.data(), in.size(), negative_slope, stores);
 }
 
 // Only for negative_slope >= 0: with a negative slope the sign of y no longer tells x's.
@@ -160,8 +171,9 @@ void leaky_relu_backward_from_output(P policy, Y&& y, DY&& dy, DX&& dx,
   const auto out = detail::output_span(dx);
   detail::check_map("leaky_relu_backward_from_output", {"y", in}, {"dy", grad}, {"dx", out});
   detail::require_nonnegative_slope("leaky_relu_backward_from_output", negative_slope);
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<Y>>::leaky_relu_backward_from_output(
-      policy, in.data(), grad.data(), out.data(), in.size(), negative_slope);
+      policy, in.data(), grad.data(), out.data(), in.size(), negative_slope, stores);
 }
 
 // ---- PReLU: x > 0 ? x : x * w[c], x read as [outer][C][inner], C = w.size() --------------------
@@ -177,8 +189,9 @@ void prelu_forward(P policy, X&& x, Y&& y, W&& w, std::size_t inner = 1) {
   detail::check_map("prelu_forward", {"x", in}, {"y", out});
   detail::require_prelu_layout("prelu_forward", in.size(), slopes.size(), inner);
   detail::require_disjoint("prelu_forward", {"y", out}, {"w", slopes});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::parallel_kernels<Arch, element_t<X>>::prelu_forward(
-      policy, in.data(), out.data(), in.size(), slopes.data(), slopes.size(), inner);
+      policy, in.data(), out.data(), in.size(), slopes.data(), slopes.size(), inner, stores);
 }
 
 template <class Arch = default_arch, execution_policy P, input_range X, output_range D,
@@ -191,8 +204,9 @@ void prelu_derivative(P policy, X&& x, D&& d, W&& w, std::size_t inner = 1) {
   detail::check_map("prelu_derivative", {"x", in}, {"d", out});
   detail::require_prelu_layout("prelu_derivative", in.size(), slopes.size(), inner);
   detail::require_disjoint("prelu_derivative", {"d", out}, {"w", slopes});
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data());
   detail::parallel_kernels<Arch, element_t<X>>::prelu_derivative(
-      policy, in.data(), out.data(), in.size(), slopes.data(), slopes.size(), inner);
+      policy, in.data(), out.data(), in.size(), slopes.data(), slopes.size(), inner, stores);
 }
 
 // dx = dy * f'(x), and dw[c] (overwritten) = the sum over channel c of (x > 0 ? 0 : x * dy).
@@ -215,9 +229,10 @@ void prelu_backward(P policy, X&& x, DY&& dy, DX&& dx, W&& w, DW&& dw, std::size
                                       detail::buffer("dx", out), detail::buffer("w", slopes)}) {
     detail::require_disjoint(function, {"dw", slope_grad}, other);
   }
+  const store_kind stores = detail::choose_stores(out.data(), out.size(), in.data(), grad.data());
   detail::parallel_kernels<Arch, element_t<X>>::prelu_backward(
       policy, in.data(), grad.data(), out.data(), in.size(), slopes.data(), slope_grad.data(),
-      slopes.size(), inner);
+      slopes.size(), inner, stores);
 }
 
 }  // namespace rectify::inline RECTIFY_TARGET_NAMESPACE

@@ -7,6 +7,10 @@
 // line. PReLU's backward cuts at the blocks in which prelu_walk.hpp sums dw, whose sums are then
 // added in the same order as the serial walk adds them; those cuts follow the layout, not the
 // address, so dw does not depend on where the buffers sit in memory.
+//
+// Every range is written with the kind of stores the caller chose for the whole output
+// (choose_stores, kernel_loop.hpp): an output too large for the cache is streamed by every
+// thread, even though each range alone (a quarter of a thread's share, or less) might fit.
 
 #include "config.hpp"
 
@@ -111,105 +115,110 @@ struct parallel_kernels {
   using serial = kernels<Arch, T>;
 
   template <class Policy>
-  static void relu_forward(Policy& policy, const T* x, T* y, std::size_t n) {
+  static void relu_forward(Policy& policy, const T* x, T* y, std::size_t n, store_kind stores) {
     split_elementwise(policy, y, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu_forward(x + begin, y + begin, end - begin);
+      serial::relu_forward(x + begin, y + begin, end - begin, stores);
     });
   }
   template <class Policy>
-  static void relu_derivative(Policy& policy, const T* x, T* d, std::size_t n) {
+  static void relu_derivative(Policy& policy, const T* x, T* d, std::size_t n, store_kind stores) {
     split_elementwise(policy, d, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu_derivative(x + begin, d + begin, end - begin);
+      serial::relu_derivative(x + begin, d + begin, end - begin, stores);
     });
   }
   template <class Policy>
-  static void relu_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n) {
+  static void relu_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
+                            store_kind stores) {
     split_elementwise(policy, dx, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu_backward(x + begin, dy + begin, dx + begin, end - begin);
+      serial::relu_backward(x + begin, dy + begin, dx + begin, end - begin, stores);
     });
   }
   template <class Policy>
   static void relu_backward_from_output(Policy& policy, const T* y, const T* dy, T* dx,
-                                        std::size_t n) {
+                                        std::size_t n, store_kind stores) {
     split_elementwise(policy, dx, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu_backward_from_output(y + begin, dy + begin, dx + begin, end - begin);
+      serial::relu_backward_from_output(y + begin, dy + begin, dx + begin, end - begin, stores);
     });
   }
 
   template <class Policy>
-  static void relu6_forward(Policy& policy, const T* x, T* y, std::size_t n) {
+  static void relu6_forward(Policy& policy, const T* x, T* y, std::size_t n, store_kind stores) {
     split_elementwise(policy, y, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu6_forward(x + begin, y + begin, end - begin);
+      serial::relu6_forward(x + begin, y + begin, end - begin, stores);
     });
   }
   template <class Policy>
-  static void relu6_derivative(Policy& policy, const T* x, T* d, std::size_t n) {
+  static void relu6_derivative(Policy& policy, const T* x, T* d, std::size_t n, store_kind stores) {
     split_elementwise(policy, d, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu6_derivative(x + begin, d + begin, end - begin);
+      serial::relu6_derivative(x + begin, d + begin, end - begin, stores);
     });
   }
   template <class Policy>
-  static void relu6_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n) {
+  static void relu6_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
+                             store_kind stores) {
     split_elementwise(policy, dx, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu6_backward(x + begin, dy + begin, dx + begin, end - begin);
+      serial::relu6_backward(x + begin, dy + begin, dx + begin, end - begin, stores);
     });
   }
   template <class Policy>
   static void relu6_backward_from_output(Policy& policy, const T* y, const T* dy, T* dx,
-                                         std::size_t n) {
+                                         std::size_t n, store_kind stores) {
     split_elementwise(policy, dx, n, [=](std::size_t begin, std::size_t end) {
-      serial::relu6_backward_from_output(y + begin, dy + begin, dx + begin, end - begin);
+      serial::relu6_backward_from_output(y + begin, dy + begin, dx + begin, end - begin, stores);
     });
   }
 
   template <class Policy>
-  static void leaky_relu_forward(Policy& policy, const T* x, T* y, std::size_t n, T s) {
+  static void leaky_relu_forward(Policy& policy, const T* x, T* y, std::size_t n, T s,
+                                 store_kind stores) {
     split_elementwise(policy, y, n, [=](std::size_t begin, std::size_t end) {
-      serial::leaky_relu_forward(x + begin, y + begin, end - begin, s);
+      serial::leaky_relu_forward(x + begin, y + begin, end - begin, s, stores);
     });
   }
   template <class Policy>
-  static void leaky_relu_derivative(Policy& policy, const T* x, T* d, std::size_t n, T s) {
+  static void leaky_relu_derivative(Policy& policy, const T* x, T* d, std::size_t n, T s,
+                                    store_kind stores) {
     split_elementwise(policy, d, n, [=](std::size_t begin, std::size_t end) {
-      serial::leaky_relu_derivative(x + begin, d + begin, end - begin, s);
+      serial::leaky_relu_derivative(x + begin, d + begin, end - begin, s, stores);
     });
   }
   template <class Policy>
   static void leaky_relu_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
-                                  T s) {
+                                  T s, store_kind stores) {
     split_elementwise(policy, dx, n, [=](std::size_t begin, std::size_t end) {
-      serial::leaky_relu_backward(x + begin, dy + begin, dx + begin, end - begin, s);
+      serial::leaky_relu_backward(x + begin, dy + begin, dx + begin, end - begin, s, stores);
     });
   }
   template <class Policy>
   static void leaky_relu_backward_from_output(Policy& policy, const T* y, const T* dy, T* dx,
-                                              std::size_t n, T s) {
+                                              std::size_t n, T s, store_kind stores) {
     split_elementwise(policy, dx, n, [=](std::size_t begin, std::size_t end) {
-      serial::leaky_relu_backward_from_output(y + begin, dy + begin, dx + begin, end - begin, s);
+      serial::leaky_relu_backward_from_output(y + begin, dy + begin, dx + begin, end - begin, s,
+                                              stores);
     });
   }
 
   template <class Policy>
   static void prelu_forward(Policy& policy, const T* x, T* y, std::size_t n, const T* w,
-                            std::size_t channels, std::size_t inner) {
+                            std::size_t channels, std::size_t inner, store_kind stores) {
     split_elementwise(policy, y, n, [=](std::size_t begin, std::size_t end) {
       for_each_prelu_piece(begin, end, channels, inner,
                            [=](std::size_t at, std::size_t length, std::size_t first_channel,
                                std::size_t piece_channels, std::size_t piece_inner) {
                              serial::prelu_forward(x + at, y + at, length, w + first_channel,
-                                                   piece_channels, piece_inner);
+                                                   piece_channels, piece_inner, stores);
                            });
     });
   }
   template <class Policy>
   static void prelu_derivative(Policy& policy, const T* x, T* d, std::size_t n, const T* w,
-                               std::size_t channels, std::size_t inner) {
+                               std::size_t channels, std::size_t inner, store_kind stores) {
     split_elementwise(policy, d, n, [=](std::size_t begin, std::size_t end) {
       for_each_prelu_piece(begin, end, channels, inner,
                            [=](std::size_t at, std::size_t length, std::size_t first_channel,
                                std::size_t piece_channels, std::size_t piece_inner) {
                              serial::prelu_derivative(x + at, d + at, length, w + first_channel,
-                                                      piece_channels, piece_inner);
+                                                      piece_channels, piece_inner, stores);
                            });
     });
   }
@@ -219,13 +228,15 @@ struct parallel_kernels {
   // makes, in its order. The kept sums are allocated before any thread starts.
   template <class Policy>
   static void prelu_backward(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
-                             const T* w, T* dw, std::size_t channels, std::size_t inner) {
+                             const T* w, T* dw, std::size_t channels, std::size_t inner,
+                             store_kind stores) {
     if (policy.runs_serially(n) || (channels > 1 && inner > 1 && inner < kMinRun)) {
-      serial::prelu_backward(x, dy, dx, n, w, dw, channels, inner);
+      serial::prelu_backward(x, dy, dx, n, w, dw, channels, inner, stores);
     } else if (sums_by_runs(channels, inner)) {
-      prelu_backward_by_runs(policy, x, dy, dx, n, w, dw, channels, channels == 1 ? n : inner);
+      prelu_backward_by_runs(policy, x, dy, dx, n, w, dw, channels, channels == 1 ? n : inner,
+                             stores);
     } else {
-      prelu_backward_by_rows(policy, x, dy, dx, n, w, dw, channels);
+      prelu_backward_by_rows(policy, x, dy, dx, n, w, dw, channels, stores);
     }
   }
 
@@ -241,7 +252,8 @@ struct parallel_kernels {
   // of the piece's sum. Work is counted in pieces.
   template <class Policy>
   static void prelu_backward_by_runs(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
-                                     const T* w, T* dw, std::size_t channels, std::size_t run) {
+                                     const T* w, T* dw, std::size_t channels, std::size_t run,
+                                     store_kind stores) {
     const std::size_t pieces_per_run = (run + kReductionPiece - 1) / kReductionPiece;
     const std::size_t runs = n / run;
     const std::size_t pieces = runs * pieces_per_run;
@@ -256,7 +268,7 @@ struct parallel_kernels {
           const std::size_t count = std::min(last - r, channels - channel);
           const std::size_t at = r * run;
           serial::prelu_backward(x + at, dy + at, dx + at, count * run, w + channel, sums + r,
-                                 count, run);
+                                 count, run, stores);
           r += count;
         }
       } else {
@@ -266,7 +278,7 @@ struct parallel_kernels {
           const std::size_t length = std::min(kReductionPiece, run - offset);
           const std::size_t at = r * run + offset;
           serial::prelu_backward(x + at, dy + at, dx + at, length, w + r % channels, sums + p,
-                                 std::size_t(1), length);
+                                 std::size_t(1), length, stores);
         }
       }
     };
@@ -290,7 +302,7 @@ struct parallel_kernels {
   // counted in blocks.
   template <class Policy>
   static void prelu_backward_by_rows(Policy& policy, const T* x, const T* dy, T* dx, std::size_t n,
-                                     const T* w, T* dw, std::size_t channels) {
+                                     const T* w, T* dw, std::size_t channels, store_kind stores) {
     const std::size_t block = channels_last_blocking<T>(channels).elements();
     const std::size_t blocks = (n + block - 1) / block;
     const auto block_sums = std::make_unique_for_overwrite<T[]>(blocks * channels);
@@ -299,7 +311,7 @@ struct parallel_kernels {
       for (std::size_t k = first; k < last; ++k) {
         const std::size_t at = k * block;
         serial::prelu_backward(x + at, dy + at, dx + at, std::min(block, n - at), w,
-                               sums + k * channels, channels, std::size_t(1));
+                               sums + k * channels, channels, std::size_t(1), stores);
       }
     };
     policy.get_executor().parallel_for(blocks, grain_in_units(policy.grain(), block),

@@ -70,7 +70,7 @@ inline void for_each_run(std::size_t n, std::size_t channels, std::size_t inner,
 // read cyclically when it is short, else rows of C or runs of one slope.
 template <class Arch, class T, class F>
 inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w,
-                              std::size_t channels, std::size_t inner) {
+                              std::size_t channels, std::size_t inner, store_kind stores) {
   constexpr std::size_t step = kUnroll * xsimd::batch<T, Arch>::size;
   constexpr std::size_t max_pattern = kMaxPatternBytes / sizeof(T);
   static_assert(max_pattern >= 2 * step, "a period below step is repeated up to 2 * step");
@@ -78,27 +78,26 @@ inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w
   const std::size_t slice = channels * inner;  // n is a multiple of it, so it does not overflow
   // One with_stores per walk: a single body holding all three walks measured 10-20% slower
   // for runs of 64 elements (GCC 12).
-  const bool stream = should_stream(out, n, x);
   if (slice <= max_pattern) {
     alignas(Arch::alignment()) T pattern[max_pattern + step];
     // The period is whole slices, and at least one unrolled step.
     const std::size_t period = slice >= step ? slice : (step + slice - 1) / slice * slice;
     expand_slopes(pattern, smaller(n, period + step), w, channels, inner, 0);
-    with_stores(stream, [&](auto stores) {
-      transform_cycling<Arch>(stores, f, out, n, cycle<T>{pattern, period}, x);
+    with_stores(stores, [&](auto tag) {
+      transform_cycling<Arch>(tag, f, out, n, cycle<T>{pattern, period}, x);
     });
   } else if (inner == 1) {
-    with_stores(stream, [&](auto stores) {
+    with_stores(stores, [&](auto tag) {
       for (std::size_t i = 0; i < n; i += channels) {
-        transform<Arch>(stores, f, out + i, channels, x + i, w);
+        transform<Arch>(tag, f, out + i, channels, x + i, w);
       }
     });
   } else {
-    with_stores(stream, [&](auto stores) {
+    with_stores(stores, [&](auto tag) {
       for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
         transform<Arch>(
-            stores, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, out + i,
-            inner, x + i);
+            tag, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, out + i, inner,
+            x + i);
       });
     });
   }
@@ -106,17 +105,16 @@ inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w
 
 template <class Arch, class T>
 inline void prelu_forward(const T* x, T* y, std::size_t n, const T* w, std::size_t channels,
-                          std::size_t inner) {
-  prelu_elementwise<Arch>([](auto v, auto slope) { return ops::leaky_relu::forward(v, slope); },
-                          x, y, n, w, channels, inner);
+                          std::size_t inner, store_kind stores) {
+  prelu_elementwise<Arch>([](auto v, auto slope) { return ops::leaky_relu::forward(v, slope); }, x,
+                          y, n, w, channels, inner, stores);
 }
 
 template <class Arch, class T>
 inline void prelu_derivative(const T* x, T* d, std::size_t n, const T* w, std::size_t channels,
-                             std::size_t inner) {
-  prelu_elementwise<Arch>(
-      [](auto v, auto slope) { return ops::leaky_relu::derivative(v, slope); }, x, d, n, w,
-      channels, inner);
+                             std::size_t inner, store_kind stores) {
+  prelu_elementwise<Arch>([](auto v, auto slope) { return ops::leaky_relu::derivative(v, slope); },
+                          x, d, n, w, channels, inner, stores);
 }
 
 // How prelu_backward sums dw. Floating-point addition is not associative, so the order is fixed
@@ -198,7 +196,7 @@ inline void settle_nan_sums(T* dw, std::size_t channels) noexcept {
 // may be the very same buffer as x or dy.
 template <class Arch, class T>
 inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const T* w, T* dw,
-                           std::size_t channels, std::size_t inner) {
+                           std::size_t channels, std::size_t inner, store_kind stores) {
   auto grad = [](auto v, auto g, auto slope) { return ops::leaky_relu::backward(v, g, slope); };
   auto slope_grad = [](auto v, auto g) { return ops::leaky_relu::slope_gradient(v, g); };
   for (std::size_t c = 0; c < channels; ++c) {
@@ -207,14 +205,13 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
   if (n == 0) return;
   if (sums_by_runs(channels, inner)) {
     const std::size_t run = channels == 1 ? n : inner;
-    with_stores(should_stream(dx, n, x, dy), [&](auto stores) {
+    with_stores(stores, [&](auto tag) {
       for_each_run(n, channels, run, [&](std::size_t i, std::size_t c) {
         for (std::size_t piece = 0; piece < run; piece += kReductionPiece) {
           const std::size_t len = smaller(kReductionPiece, run - piece);
           const std::size_t at = i + piece;
           dw[c] += transform_accumulate<Arch>(
-              stores,
-              [&grad, slope = w[c]](auto v, auto g) { return grad(v, g, decltype(v)(slope)); },
+              tag, [&grad, slope = w[c]](auto v, auto g) { return grad(v, g, decltype(v)(slope)); },
               slope_grad, dx + at, len, x + at, dy + at);
         }
       });
@@ -258,7 +255,7 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
       for (std::size_t c = 0; c < channels; ++c) dw[c] += block_sums[c];
     }
   };
-  with_stores(should_stream(dx, n, x, dy), [&](auto stores) {
+  with_stores(stores, [&](auto tag) {
     if (blocks.cyclic) {
       // The whole row's slopes and column sums on the stack; a block is one pass.
       alignas(Arch::alignment()) T slopes[kMaxRowBytes / sizeof(T)];
@@ -268,7 +265,7 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
         const std::size_t len = smaller(n - begin, blocks.elements());
         const std::size_t width = smaller(len, row);
         for (std::size_t j = 0; j < width; ++j) column_sums[j] = T(0);
-        transform_and_add<Arch>(stores, grad, row_slope_grad, dx + begin, column_sums,
+        transform_and_add<Arch>(tag, grad, row_slope_grad, dx + begin, column_sums,
                                 cycle<T>{slopes, row}, len, x + begin, dy + begin);
         fold(column_sums, 0, width);
       }
@@ -289,7 +286,7 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
         alignas(Arch::alignment()) T column_sums[kColumnStrip] = {};
         for (std::size_t i = begin; i < end; i += row) {
           const std::size_t at = i + column;
-          transform_and_add<Arch>(stores, grad, row_slope_grad, dx + at, column_sums,
+          transform_and_add<Arch>(tag, grad, row_slope_grad, dx + at, column_sums,
                                   cycle<T>{slopes, 0}, width, x + at, dy + at);
         }
         fold(column_sums, column, width);
