@@ -234,9 +234,75 @@ RECTIFY_ALWAYS_INLINE T pairwise_sum(const T* v) noexcept {
   }
 }
 
+// pairwise_sum over the lanes of v, kept in registers on x86: each step adds to every lane its
+// neighbour at distance 1, 2, 4, ... (a swap within the register), so lane 0 ends up holding
+// ((v0 + v1) + (v2 + v3)) + ..., the very additions of pairwise_sum with the same operands.
+// Through memory, a wide store read back lane by lane, it costs a short run more than its loads.
+template <class Arch, class T>
+RECTIFY_ALWAYS_INLINE T pairwise_lane_sum(const xsimd::batch<T, Arch>& v) noexcept {
+  using batch = xsimd::batch<T, Arch>;
+  [[maybe_unused]] constexpr std::size_t width = sizeof(typename batch::register_type);
+  [[maybe_unused]] constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+  if constexpr (width == 64 && is_float) {
+    __m512 t = v;
+    t = _mm512_add_ps(t, _mm512_permute_ps(t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm512_add_ps(t, _mm512_permute_ps(t, _MM_SHUFFLE(1, 0, 3, 2)));
+    t = _mm512_add_ps(t, _mm512_shuffle_f32x4(t, t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm512_add_ps(t, _mm512_shuffle_f32x4(t, t, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm512_cvtss_f32(t);
+  }
+  if constexpr (width == 64 && !is_float) {
+    __m512d t = v;
+    t = _mm512_add_pd(t, _mm512_permute_pd(t, 0x55));
+    t = _mm512_add_pd(t, _mm512_shuffle_f64x2(t, t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm512_add_pd(t, _mm512_shuffle_f64x2(t, t, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm512_cvtsd_f64(t);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (width == 32 && is_float) {
+    __m256 t = v;
+    t = _mm256_add_ps(t, _mm256_permute_ps(t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm256_add_ps(t, _mm256_permute_ps(t, _MM_SHUFFLE(1, 0, 3, 2)));
+    t = _mm256_add_ps(t, _mm256_permute2f128_ps(t, t, 1));
+    return _mm256_cvtss_f32(t);
+  }
+  if constexpr (width == 32 && !is_float) {
+    __m256d t = v;
+    t = _mm256_add_pd(t, _mm256_permute_pd(t, 0x5));
+    t = _mm256_add_pd(t, _mm256_permute2f128_pd(t, t, 1));
+    return _mm256_cvtsd_f64(t);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (width == 16 && is_float) {
+    __m128 t = v;
+    t = _mm_add_ps(t, _mm_shuffle_ps(t, t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm_add_ps(t, _mm_shuffle_ps(t, t, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm_cvtss_f32(t);
+  }
+  if constexpr (width == 16 && !is_float) {
+    __m128d t = v;
+    t = _mm_add_pd(t, _mm_shuffle_pd(t, t, 1));
+    return _mm_cvtsd_f64(t);
+  }
+#endif
+  alignas(Arch::alignment()) T lanes[batch::size];
+  v.store_aligned(lanes);
+  return pairwise_sum<batch::size>(lanes);
+}
+
 template <class Arch, class T>
 inline bool is_aligned(const T* p) noexcept {
   return reinterpret_cast<std::uintptr_t>(p) % Arch::alignment() == 0;
+}
+
+// f(v...) and g(v...). A function rather than a lambda capturing the caller's sums, which GCC 12
+// then keeps on the stack instead of in registers.
+template <class F, class G, class... V>
+RECTIFY_ALWAYS_INLINE auto result_and_term(F& f, G& g, const V&... v) noexcept {
+  return std::pair{f(v...), g(v...)};
 }
 
 // out[i] = f(in[i]...) for i in [0, n), and the sum of g(in[i]...) over the same i, in one pass
@@ -258,32 +324,22 @@ RECTIFY_ALWAYS_INLINE T transform_accumulate_from_start(Stores stores, F& f, G& 
   for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
-      [&](auto... v) {
-        r[u] = f(v...);
-        acc[u] += g(v...);
-      }(batch::load_unaligned(in + i + u * lanes)...);
+      const auto [result, term] = result_and_term(f, g, batch::load_unaligned(in + i + u * lanes)...);
+      r[u] = result;
+      acc[u] += term;
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
       store(stores, r[u], out + i + u * lanes);
     }
   }
   for (; i + lanes <= n; i += lanes) {
-    [&](auto... v) {
-      const batch r = f(v...);
-      acc[0] += g(v...);
-      store(stores, r, out + i);
-    }(batch::load_unaligned(in + i)...);
+    const auto [result, term] = result_and_term(f, g, batch::load_unaligned(in + i)...);
+    acc[0] += term;
+    store(stores, result, out + i);
   }
   // The vector sums, then the lanes, added pairwise: a short run's time goes mostly into this
   // reduction, and a tree is a chain of log2 additions where a row of them is as many as terms.
-  for (std::size_t stride = 1; stride < kUnroll; stride *= 2) {
-    for (std::size_t u = 0; u + stride < kUnroll; u += 2 * stride) {
-      acc[u] += acc[u + stride];
-    }
-  }
-  alignas(Arch::alignment()) T lane_sums[lanes];
-  acc[0].store_aligned(lane_sums);
-  T sum = pairwise_sum<lanes>(lane_sums);
+  T sum = pairwise_lane_sum(pairwise_sum<kUnroll>(acc));
   for (std::size_t j = i; j < n; ++j) {
     sum += g(in[j]...);
   }
