@@ -23,6 +23,16 @@ namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 // every x86 ISA we target while keeping the unrolled body within the register file.
 inline constexpr std::size_t kUnroll = 4;
 
+// Each input vector is loaded into a register of its own before the op sees it. Left to itself,
+// GCC folds the load into the op's masked moves (a select's operand read straight from memory
+// under a mask), and tuned for AMD (-march=native on Zen 3 to 5) those merge-masked loads made
+// LeakyReLU's forward and backward 1.35-1.5x slower at 4K floats; the loaded value also serves
+// both the product and the select of one load instead of two.
+template <class Arch, class T>
+RECTIFY_ALWAYS_INLINE xsimd::batch<T, Arch> load_input(const T* p) noexcept {
+  return ops::opaque(xsimd::batch<T, Arch>::load_unaligned(p));
+}
+
 // How results reach memory: through the caches, or around them with non-temporal stores, which
 // skip reading each output line before writing it and leave the caches to the data that will be
 // read again.
@@ -102,7 +112,7 @@ struct no_cycle {};
 // f of the loaded inputs, and of the repeating operand at `position` when there is one.
 template <class Arch, class F, class T, class... V>
 RECTIFY_ALWAYS_INLINE auto apply(F& f, const cycle<T>& c, std::size_t position, V... v) noexcept {
-  return f(v..., xsimd::batch<T, Arch>::load_unaligned(c.pattern + position));
+  return f(v..., load_input<Arch>(c.pattern + position));
 }
 template <class Arch, class F, class... V>
 RECTIFY_ALWAYS_INLINE auto apply(F& f, no_cycle, std::size_t, V... v) noexcept {
@@ -122,6 +132,13 @@ RECTIFY_ALWAYS_INLINE void transform_partial_cycling(F& f, T* out, std::size_t n
   transform_partial<Arch>(f, out, n, in...);
 }
 
+// Below this many vectors, a misaligned output is written with unaligned stores rather than
+// peeled: the peeled head is one more staged partial (transform_partial), which costs as much as
+// dozens of stores straddling two cache lines. It matters for PReLU's runs of one slope, one loop
+// call each: on a buffer 16 bytes off a 64-byte boundary (what malloc gives), C = 64 runs of 64
+// floats took 2,030 ns per call peeled and 310 ns unpeeled.
+inline constexpr std::size_t kMinVectorsToPeel = 64;
+
 // out[i] = f(in[i]...), or f(in[i]..., pattern[i % period]) with a cycle, for i in [0, n). out
 // may be the very same buffer as any input (in place): each element is read before the same
 // element is written, and no other element is touched. The first elements are peeled off so that
@@ -132,7 +149,14 @@ RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(out) % Arch::alignment();
-  const std::size_t head = misalignment == 0 ? 0 : (Arch::alignment() - misalignment) / sizeof(T);
+  if constexpr (std::is_same_v<Stores, cached_stores>) {
+    if (misalignment != 0 && n < kMinVectorsToPeel * lanes) {
+      return transform_cycling<Arch>(unaligned_stores{}, f, out, n, repeating, in...);
+    }
+  }
+  const std::size_t head = misalignment == 0 || std::is_same_v<Stores, unaligned_stores>
+                               ? 0
+                               : (Arch::alignment() - misalignment) / sizeof(T);
   std::size_t i = head < n ? head : n;
   // The position of element i in the cycle; i < lanes <= period here.
   std::size_t position = i;
@@ -149,7 +173,7 @@ RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
       r[u] = apply<Arch>(f, repeating, position + u * lanes,
-                         batch::load_unaligned(in + i + u * lanes)...);
+                         load_input<Arch>(in + i + u * lanes)...);
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
       store(stores, r[u], out + i + u * lanes);
@@ -157,7 +181,7 @@ RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::
     advance(kUnroll * lanes);
   }
   for (; i + lanes <= n; i += lanes) {
-    store(stores, apply<Arch>(f, repeating, position, batch::load_unaligned(in + i)...), out + i);
+    store(stores, apply<Arch>(f, repeating, position, load_input<Arch>(in + i)...), out + i);
     advance(lanes);
   }
   if (i < n) {
@@ -324,7 +348,7 @@ RECTIFY_ALWAYS_INLINE T transform_accumulate_from_start(Stores stores, F& f, G& 
   for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
-      const auto [result, term] = result_and_term(f, g, batch::load_unaligned(in + i + u * lanes)...);
+      const auto [result, term] = result_and_term(f, g, load_input<Arch>(in + i + u * lanes)...);
       r[u] = result;
       acc[u] += term;
     }
@@ -333,7 +357,7 @@ RECTIFY_ALWAYS_INLINE T transform_accumulate_from_start(Stores stores, F& f, G& 
     }
   }
   for (; i + lanes <= n; i += lanes) {
-    const auto [result, term] = result_and_term(f, g, batch::load_unaligned(in + i)...);
+    const auto [result, term] = result_and_term(f, g, load_input<Arch>(in + i)...);
     acc[0] += term;
     store(stores, result, out + i);
   }
@@ -379,10 +403,10 @@ RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& 
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
       [&](auto... v) {
-        const batch slope = batch::load_unaligned(columns.pattern + position);
+        const batch slope = load_input<Arch>(columns.pattern + position);
         r[u] = f(v..., slope);
         (batch::load_aligned(sums + position) + g(v..., slope)).store_aligned(sums + position);
-      }(batch::load_unaligned(in + i + u * lanes)...);
+      }(load_input<Arch>(in + i + u * lanes)...);
       position = next(position);
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
@@ -391,11 +415,11 @@ RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& 
   }
   for (; i + lanes <= n; i += lanes) {
     [&](auto... v) {
-      const batch slope = batch::load_unaligned(columns.pattern + position);
+      const batch slope = load_input<Arch>(columns.pattern + position);
       const batch r = f(v..., slope);
       (batch::load_aligned(sums + position) + g(v..., slope)).store_aligned(sums + position);
       store(stores, r, out + i);
-    }(batch::load_unaligned(in + i)...);
+    }(load_input<Arch>(in + i)...);
     position = next(position);
   }
   if (i < n) {
