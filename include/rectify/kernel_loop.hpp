@@ -23,14 +23,20 @@ namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 // every x86 ISA we target while keeping the unrolled body within the register file.
 inline constexpr std::size_t kUnroll = 4;
 
-// Each input vector is loaded into a register of its own before the op sees it. Left to itself,
-// GCC folds the load into the op's masked moves (a select's operand read straight from memory
-// under a mask), and tuned for AMD (-march=native on Zen 3 to 5) those merge-masked loads made
-// LeakyReLU's forward and backward 1.35-1.5x slower at 4K floats; the loaded value also serves
-// both the product and the select of one load instead of two.
+// On AVX-512 each input vector is loaded into a register of its own before the op sees it. Left
+// to itself, GCC folds the load into the select's merge-masked move (an operand read straight
+// from memory under a mask) and into the product, loading it twice; tuned for AMD or generic
+// x86-64 (-march=native on Zen 3 to 5, and the dispatch library), LeakyReLU's forward and
+// backward then ran 1.35-1.5x slower at 4K floats. Narrower vectors keep the folded loads: with
+// AVX2 and SSE2 registers, ReLU's forward lost 10-20% without them.
 template <class Arch, class T>
 RECTIFY_ALWAYS_INLINE xsimd::batch<T, Arch> load_input(const T* p) noexcept {
-  return ops::opaque(xsimd::batch<T, Arch>::load_unaligned(p));
+  using batch = xsimd::batch<T, Arch>;
+  if constexpr (sizeof(typename batch::register_type) == 64) {
+    return ops::opaque(batch::load_unaligned(p));
+  } else {
+    return batch::load_unaligned(p);
+  }
 }
 
 // How results reach memory: through the caches, or around them with non-temporal stores, which
