@@ -36,6 +36,22 @@ namespace rectify::inline RECTIFY_TARGET_NAMESPACE::detail {
 // every x86 ISA we target while keeping the unrolled body within the register file.
 inline constexpr std::size_t kUnroll = 4;
 
+// On AVX-512 each input vector is loaded into a register of its own before the op sees it. Left
+// to itself, GCC folds the load into the select's merge-masked move (an operand read straight
+// from memory under a mask) and into the product, loading it twice; tuned for AMD or generic
+// x86-64 (-march=native on Zen 3 to 5, and the dispatch library), LeakyReLU's forward and
+// backward then ran 1.35-1.5x slower at 4K floats. Narrower vectors keep the folded loads: with
+// AVX2 and SSE2 registers, ReLU's forward lost 10-20% without them.
+template <class Arch, class T>
+RECTIFY_ALWAYS_INLINE xsimd::batch<T, Arch> load_input(const T* p) noexcept {
+  using batch = xsimd::batch<T, Arch>;
+  if constexpr (sizeof(typename batch::register_type) == 64) {
+    return ops::opaque(batch::load_unaligned(p));
+  } else {
+    return batch::load_unaligned(p);
+  }
+}
+
 // How results reach memory: through the caches, or around them with non-temporal stores, which
 // skip reading each output line before writing it and leave the caches to the data that will be
 // read again.
@@ -115,7 +131,7 @@ struct no_cycle {};
 // f of the loaded inputs, and of the repeating operand at `position` when there is one.
 template <class Arch, class F, class T, class... V>
 RECTIFY_ALWAYS_INLINE auto apply(F& f, const cycle<T>& c, std::size_t position, V... v) noexcept {
-  return f(v..., xsimd::batch<T, Arch>::load_unaligned(c.pattern + position));
+  return f(v..., load_input<Arch>(c.pattern + position));
 }
 template <class Arch, class F, class... V>
 RECTIFY_ALWAYS_INLINE auto apply(F& f, no_cycle, std::size_t, V... v) noexcept {
@@ -135,6 +151,13 @@ RECTIFY_ALWAYS_INLINE void transform_partial_cycling(F& f, T* out, std::size_t n
   transform_partial<Arch>(f, out, n, in...);
 }
 
+// Below this many vectors, a misaligned output is written with unaligned stores rather than
+// peeled: the peeled head is one more staged partial (transform_partial), which costs as much as
+// dozens of stores straddling two cache lines. It matters for PReLU's runs of one slope, one loop
+// call each: on a buffer 16 bytes off a 64-byte boundary (what malloc gives), C = 64 runs of 64
+// floats took 2,030 ns per call peeled and 310 ns unpeeled.
+inline constexpr std::size_t kMinVectorsToPeel = 64;
+
 // out[i] = f(in[i]...), or f(in[i]..., pattern[i % period]) with a cycle, for i in [0, n). out
 // may be the very same buffer as any input (in place): each element is read before the same
 // element is written, and no other element is touched. The first elements are peeled off so that
@@ -145,7 +168,14 @@ RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::
   using batch = xsimd::batch<T, Arch>;
   constexpr std::size_t lanes = batch::size;
   const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(out) % Arch::alignment();
-  const std::size_t head = misalignment == 0 ? 0 : (Arch::alignment() - misalignment) / sizeof(T);
+  if constexpr (std::is_same_v<Stores, cached_stores>) {
+    if (misalignment != 0 && n < kMinVectorsToPeel * lanes) {
+      return transform_cycling<Arch>(unaligned_stores{}, f, out, n, repeating, in...);
+    }
+  }
+  const std::size_t head = misalignment == 0 || std::is_same_v<Stores, unaligned_stores>
+                               ? 0
+                               : (Arch::alignment() - misalignment) / sizeof(T);
   std::size_t i = head < n ? head : n;
   // The position of element i in the cycle; i < lanes <= period here.
   std::size_t position = i;
@@ -162,7 +192,7 @@ RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
       r[u] = apply<Arch>(f, repeating, position + u * lanes,
-                         batch::load_unaligned(in + i + u * lanes)...);
+                         load_input<Arch>(in + i + u * lanes)...);
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
       store(stores, r[u], out + i + u * lanes);
@@ -170,7 +200,7 @@ RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::
     advance(kUnroll * lanes);
   }
   for (; i + lanes <= n; i += lanes) {
-    store(stores, apply<Arch>(f, repeating, position, batch::load_unaligned(in + i)...), out + i);
+    store(stores, apply<Arch>(f, repeating, position, load_input<Arch>(in + i)...), out + i);
     advance(lanes);
   }
   if (i < n) {
@@ -249,9 +279,75 @@ RECTIFY_ALWAYS_INLINE T pairwise_sum(const T* v) noexcept {
   }
 }
 
+// pairwise_sum over the lanes of v, kept in registers on x86: each step adds to every lane its
+// neighbour at distance 1, 2, 4, ... (a swap within the register), so lane 0 ends up holding
+// ((v0 + v1) + (v2 + v3)) + ..., the very additions of pairwise_sum with the same operands.
+// Through memory, a wide store read back lane by lane, it costs a short run more than its loads.
+template <class Arch, class T>
+RECTIFY_ALWAYS_INLINE T pairwise_lane_sum(const xsimd::batch<T, Arch>& v) noexcept {
+  using batch = xsimd::batch<T, Arch>;
+  [[maybe_unused]] constexpr std::size_t width = sizeof(typename batch::register_type);
+  [[maybe_unused]] constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+  if constexpr (width == 64 && is_float) {
+    __m512 t = v;
+    t = _mm512_add_ps(t, _mm512_permute_ps(t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm512_add_ps(t, _mm512_permute_ps(t, _MM_SHUFFLE(1, 0, 3, 2)));
+    t = _mm512_add_ps(t, _mm512_shuffle_f32x4(t, t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm512_add_ps(t, _mm512_shuffle_f32x4(t, t, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm512_cvtss_f32(t);
+  }
+  if constexpr (width == 64 && !is_float) {
+    __m512d t = v;
+    t = _mm512_add_pd(t, _mm512_permute_pd(t, 0x55));
+    t = _mm512_add_pd(t, _mm512_shuffle_f64x2(t, t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm512_add_pd(t, _mm512_shuffle_f64x2(t, t, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm512_cvtsd_f64(t);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (width == 32 && is_float) {
+    __m256 t = v;
+    t = _mm256_add_ps(t, _mm256_permute_ps(t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm256_add_ps(t, _mm256_permute_ps(t, _MM_SHUFFLE(1, 0, 3, 2)));
+    t = _mm256_add_ps(t, _mm256_permute2f128_ps(t, t, 1));
+    return _mm256_cvtss_f32(t);
+  }
+  if constexpr (width == 32 && !is_float) {
+    __m256d t = v;
+    t = _mm256_add_pd(t, _mm256_permute_pd(t, 0x5));
+    t = _mm256_add_pd(t, _mm256_permute2f128_pd(t, t, 1));
+    return _mm256_cvtsd_f64(t);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (width == 16 && is_float) {
+    __m128 t = v;
+    t = _mm_add_ps(t, _mm_shuffle_ps(t, t, _MM_SHUFFLE(2, 3, 0, 1)));
+    t = _mm_add_ps(t, _mm_shuffle_ps(t, t, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm_cvtss_f32(t);
+  }
+  if constexpr (width == 16 && !is_float) {
+    __m128d t = v;
+    t = _mm_add_pd(t, _mm_shuffle_pd(t, t, 1));
+    return _mm_cvtsd_f64(t);
+  }
+#endif
+  alignas(Arch::alignment()) T lanes[batch::size];
+  v.store_aligned(lanes);
+  return pairwise_sum<batch::size>(lanes);
+}
+
 template <class Arch, class T>
 inline bool is_aligned(const T* p) noexcept {
   return reinterpret_cast<std::uintptr_t>(p) % Arch::alignment() == 0;
+}
+
+// f(v...) and g(v...). A function rather than a lambda capturing the caller's sums, which GCC 12
+// then keeps on the stack instead of in registers.
+template <class F, class G, class... V>
+RECTIFY_ALWAYS_INLINE auto result_and_term(F& f, G& g, const V&... v) noexcept {
+  return std::pair{f(v...), g(v...)};
 }
 
 // out[i] = f(in[i]...) for i in [0, n), and the sum of g(in[i]...) over the same i, in one pass
@@ -273,32 +369,22 @@ RECTIFY_ALWAYS_INLINE T transform_accumulate_from_start(Stores stores, F& f, G& 
   for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
-      [&](auto... v) {
-        r[u] = f(v...);
-        acc[u] += g(v...);
-      }(batch::load_unaligned(in + i + u * lanes)...);
+      const auto [result, term] = result_and_term(f, g, load_input<Arch>(in + i + u * lanes)...);
+      r[u] = result;
+      acc[u] += term;
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
       store(stores, r[u], out + i + u * lanes);
     }
   }
   for (; i + lanes <= n; i += lanes) {
-    [&](auto... v) {
-      const batch r = f(v...);
-      acc[0] += g(v...);
-      store(stores, r, out + i);
-    }(batch::load_unaligned(in + i)...);
+    const auto [result, term] = result_and_term(f, g, load_input<Arch>(in + i)...);
+    acc[0] += term;
+    store(stores, result, out + i);
   }
   // The vector sums, then the lanes, added pairwise: a short run's time goes mostly into this
   // reduction, and a tree is a chain of log2 additions where a row of them is as many as terms.
-  for (std::size_t stride = 1; stride < kUnroll; stride *= 2) {
-    for (std::size_t u = 0; u + stride < kUnroll; u += 2 * stride) {
-      acc[u] += acc[u + stride];
-    }
-  }
-  alignas(Arch::alignment()) T lane_sums[lanes];
-  acc[0].store_aligned(lane_sums);
-  T sum = pairwise_sum<lanes>(lane_sums);
+  T sum = pairwise_lane_sum(pairwise_sum<kUnroll>(acc));
   for (std::size_t j = i; j < n; ++j) {
     sum += g(in[j]...);
   }
@@ -338,10 +424,10 @@ RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& 
     batch r[kUnroll];
     for (std::size_t u = 0; u < kUnroll; ++u) {
       [&](auto... v) {
-        const batch slope = batch::load_unaligned(columns.pattern + position);
+        const batch slope = load_input<Arch>(columns.pattern + position);
         r[u] = f(v..., slope);
         (batch::load_aligned(sums + position) + g(v..., slope)).store_aligned(sums + position);
-      }(batch::load_unaligned(in + i + u * lanes)...);
+      }(load_input<Arch>(in + i + u * lanes)...);
       position = next(position);
     }
     for (std::size_t u = 0; u < kUnroll; ++u) {
@@ -350,11 +436,11 @@ RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& 
   }
   for (; i + lanes <= n; i += lanes) {
     [&](auto... v) {
-      const batch slope = batch::load_unaligned(columns.pattern + position);
+      const batch slope = load_input<Arch>(columns.pattern + position);
       const batch r = f(v..., slope);
       (batch::load_aligned(sums + position) + g(v..., slope)).store_aligned(sums + position);
       store(stores, r, out + i);
-    }(batch::load_unaligned(in + i)...);
+    }(load_input<Arch>(in + i)...);
     position = next(position);
   }
   if (i < n) {

@@ -94,7 +94,7 @@ inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w
     });
   } else {
     with_stores(stores, [&](auto tag) {
-      for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) {
+      for_each_run(n, channels, inner, [&](std::size_t i, std::size_t c) RECTIFY_INLINE_LAMBDA {
         transform<Arch>(
             tag, [&f, slope = w[c]](auto v) { return f(v, decltype(v)(slope)); }, out + i, inner,
             x + i);
@@ -206,7 +206,7 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
   if (sums_by_runs(channels, inner)) {
     const std::size_t run = channels == 1 ? n : inner;
     with_stores(stores, [&](auto tag) {
-      for_each_run(n, channels, run, [&](std::size_t i, std::size_t c) {
+      for_each_run(n, channels, run, [&](std::size_t i, std::size_t c) RECTIFY_INLINE_LAMBDA {
         for (std::size_t piece = 0; piece < run; piece += kReductionPiece) {
           const std::size_t len = smaller(kReductionPiece, run - piece);
           const std::size_t at = i + piece;
