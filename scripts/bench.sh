@@ -43,9 +43,12 @@ results=$root/bench/results
 mkdir -p "$results"
 rm -f "$results"/bench.json "$results"/bench_scaling.json "$results"/bench_*.png
 
-# Medians of 3 repetitions; the quick mode's minimum time per repetition keeps the whole run
+# Medians of 5 repetitions run in random order: a burst of other work on a shared machine then
+# falls on every contestant of a row alike instead of on one of them, which matters for ratios
+# such as dispatch/native. The quick mode's minimum time per repetition keeps the whole run
 # within a few minutes on 2 cores while DRAM sizes still get several calls.
-flags=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_out_format=json)
+flags=(--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+  --benchmark_report_aggregates_only=true --benchmark_out_format=json)
 if [ "$mode" = full ]; then
   flags+=(--full --benchmark_min_time=0.05)
 else
@@ -92,12 +95,11 @@ start=$SECONDS
 run "${pin[@]}" "${bench[@]}" --benchmark_out="$results/bench.json" \
   --benchmark_context=cpus="${pinned:-any}" "${extra[@]}"
 echo "Contestants ran in $((SECONDS - start)) s"
-# Wall-clock figures, so more repetitions, in random order: a burst of other work on the machine
-# then falls on the 1- and the 2-thread rows alike. (Google Benchmark reads a comma in
-# --benchmark_context as the start of another key=value pair.)
+# Wall-clock figures, in the same random order, so the 1- and the 2-thread rows see the same
+# machine. (Google Benchmark reads a comma in --benchmark_context as the start of another
+# key=value pair.)
 start=$SECONDS
 run "${bench[@]}" --scaling --threads=2 --benchmark_out="$results/bench_scaling.json" \
-  --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
   --benchmark_context=cpus="$(echo "${allowed:-any}" | tr ',' ' ')" "${extra[@]}"
 echo "Thread-scaling block ran in $((SECONDS - start)) s"
 for json in bench.json bench_scaling.json; do
