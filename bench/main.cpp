@@ -9,11 +9,12 @@
 // Default (quick): float, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and 16777216
 // (DRAM) elements. --full adds every power of two from 64 to 64M for float out of place, and
 // in-place and double rows at the four sizes. --sizes replaces the sizes (multiples of 64, the
-// PReLU channel count). Benchmarks of one size run together, contestants side by side, so that a
+// PReLU channel count). Benchmarks of one size are registered together, contestants side by side;
+// scripts/bench.sh also runs the repetitions of all of them in random order, so that a
 // disturbance of a shared machine hits them alike. Exits non-zero if any check failed.
 //
 // --scaling runs the thread-scaling block instead: float, out of place, at the same four sizes
-// (and 64M with --full), every op with rectify's serial call (1 thread) beside the same call with
+// and 64M, every op with rectify's serial call (1 thread) beside the same call with
 // rectify::par on a pool of K threads (default 2), and memcpy likewise. It needs K cores to
 // itself, where the default block is best pinned to one.
 #include <benchmark/benchmark.h>
@@ -98,7 +99,7 @@ std::vector<variant> variants_of(const options& opts) {
   };
   if (opts.scaling) {
     std::vector<std::size_t> scaling = hierarchy;
-    if (opts.full) scaling.push_back(std::size_t{64} << 20);
+    scaling.push_back(std::size_t{64} << 20);
     return {{false, placement::out_of_place, sizes(scaling)}};
   }
   if (!opts.full) return {{false, placement::out_of_place, sizes(hierarchy)}};

@@ -9,8 +9,7 @@
 #
 # Usage: scripts/bench.sh [--full] [--build-dir DIR] [-- rectify_bench flags...]
 #   (default)  quick: float, out of place, 4K/64K/1M/16M elements, about five minutes on 2 cores
-#   --full     adds a sweep of every power of two from 64 to 64M, in-place and double rows, and
-#              64M to the thread-scaling block
+#   --full     adds a sweep of every power of two from 64 to 64M, in-place and double rows
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
