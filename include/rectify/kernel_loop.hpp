@@ -160,8 +160,9 @@ inline constexpr std::size_t kMinVectorsToPeel = 64;
 
 // out[i] = f(in[i]...), or f(in[i]..., pattern[i % period]) with a cycle, for i in [0, n). out
 // may be the very same buffer as any input (in place): each element is read before the same
-// element is written, and no other element is touched. The first elements are peeled off so that
-// every store of the body is aligned: a store that straddles two cache lines costs two.
+// element is written, and no other element is touched. On outputs of kMinVectorsToPeel vectors or
+// more, and always for streaming stores, the first elements are peeled off so that every store of
+// the body is aligned: a store that straddles two cache lines costs two.
 template <class Arch, class Stores, class T, class F, class Cycle, class... In>
 RECTIFY_ALWAYS_INLINE void transform_cycling(Stores stores, F&& f, T* out, std::size_t n,
                                              const Cycle& repeating, const In*... in) noexcept {
