@@ -6,12 +6,15 @@
 //   rectify_bench [--full] [--sizes=N,N,...] [Google Benchmark flags]
 //   rectify_bench --scaling [--threads=K] [--full] [--sizes=N,N,...] [Google Benchmark flags]
 //
-// Default (quick): float, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and 16777216
-// (DRAM) elements. --full adds every power of two from 64 to 64M for float out of place, and
-// in-place and double rows at the four sizes. --sizes replaces the sizes (multiples of 64, the
-// PReLU channel count). Benchmarks of one size are registered together, contestants side by side;
-// scripts/bench.sh also runs the repetitions of all of them in random order, so that a
-// disturbance of a shared machine hits them alike. Exits non-zero if any check failed.
+// Default (quick): float and double, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and
+// 16777216 (DRAM) elements; and, float only, PReLU forward and backward in the odd layouts
+// (channels-last C = 3 and 67, channels-first inner = 7 over a batch), each at the multiple of
+// C * inner nearest those sizes. --full adds every power of two from 64 to 64M for float out of
+// place, and in-place rows of both types at the four sizes. --sizes replaces the sizes
+// (multiples of 64, the main PReLU rows' channel count; the odd layouts round them as above).
+// Benchmarks of one size are registered together, contestants side by side; scripts/bench.sh
+// also runs the repetitions of all of them in random order, so that a disturbance of a shared
+// machine hits them alike. Exits non-zero if any check failed.
 //
 // --scaling runs the thread-scaling block instead: float, out of place, at the same four sizes
 // and 64M, every op with rectify's serial call (1 thread) beside the same call with
@@ -106,7 +109,8 @@ std::vector<variant> variants_of(const options& opts) {
   }
   if (!opts.full) {
     return {{false, placement::out_of_place, sizes(hierarchy)},
-            {false, placement::out_of_place, sizes(hierarchy), true}};
+            {false, placement::out_of_place, sizes(hierarchy), true},
+            {true, placement::out_of_place, sizes(hierarchy)}};
   }
   return {{false, placement::out_of_place, sizes(sweep)},
           {false, placement::out_of_place, sizes(hierarchy), true},
