@@ -198,7 +198,9 @@ def build_tables(results, vectorised):
                                        row["cells"]["rectify"]["gbps"])
                     if round(row["dispatch"], 2) < NOISE:
                         dispatch_behind.append((element, placement, op, n, row["dispatch"]))
-                row["vectorised"] = vectorised.get((main_op_of(op) or op, element))
+                # An odd layout runs the C = 64 row's plain loop, whose vector loop may not be
+                # taken for its C or inner: the disassembly cannot say.
+                row["vectorised"] = None if odd else vectorised.get((op, element))
                 rows.append(row)
         tables[(element, placement, odd)] = rows
     odd_layout_behind = compare_odd_layouts(results, tables)
@@ -463,7 +465,9 @@ def main():
                            "over a batch (_inner7); n is the multiple of C * inner nearest the "
                            "size of the main rows. vs C=64: rectify's GB/s over rectify's in the "
                            "C = 64 row of the same op and layout (size in parentheses); the target "
-                           "is %.1f or more." % ODD_LAYOUT_TARGET)
+                           "is %.1f or more. loop vec. is unknown (?) here: the plain loop is the "
+                           "C = 64 row's function, and whether it takes its vector loop depends "
+                           "on C and inner." % ODD_LAYOUT_TARGET)
                 out.append("")
             out.append(render(present, rows, markdown, odd))
         if scaling_rows:
