@@ -108,13 +108,13 @@ void compute(testing::leaky_relu_backward_from_output_k, const problem<T>& p, st
   compute(testing::leaky_relu_backward_k{}, p, call);
 }
 
-// PReLU. Channels-first, each channel is a contiguous run of `inner` elements: the LeakyReLU
-// forms with that channel's slope, on a segment. Channels-last, the buffer is a column-major
-// C x (n / C) array and the slopes broadcast down each column. (Eigen 3.4's rowwise/colwise
-// broadcasts inside a select on the channels-first [C][inner] array run at well under 1 GB/s;
-// no user would keep that form.) The slope gradient is written sum(min(x, 0) * dy): equal to
-// the select form on finite input, and a reduction Eigen vectorises, which it does not do for
-// a select in 3.4.
+// PReLU, in every layout. Channels-first, each channel is a contiguous run of `inner` elements
+// (batch after batch): the LeakyReLU forms with that channel's slope, on a segment.
+// Channels-last, the buffer is a column-major C x (n / C) array and the slopes broadcast down
+// each column. (Eigen 3.4's rowwise/colwise broadcasts inside a select on the channels-first
+// [C][inner] array run at well under 1 GB/s; no user would keep that form.) The slope gradient
+// is written sum(min(x, 0) * dy): equal to the select form on finite input, and a reduction
+// Eigen vectorises, which it does not do for a select in 3.4.
 template <class T>
 using column = Eigen::Array<T, Eigen::Dynamic, 1>;
 template <class T>
@@ -122,8 +122,9 @@ using segment = Eigen::Map<const column<T>>;
 template <class T>
 using output_segment = Eigen::Map<column<T>>;
 
-template <class T, layout Layout>
-void compute(prelu_op<direction::forward, Layout>, const problem<T>& p, std::size_t call) {
+template <class T, layout Layout, std::size_t Channels, std::size_t Inner>
+void compute(prelu_op<direction::forward, Layout, Channels, Inner>, const problem<T>& p,
+             std::size_t call) {
   const T* w = p.w[call % 2];
   if constexpr (Layout == layout::channels_first) {
     const Eigen::Index inner = index(p.inner);
@@ -139,8 +140,9 @@ void compute(prelu_op<direction::forward, Layout>, const problem<T>& p, std::siz
   }
 }
 
-template <class T, layout Layout>
-void compute(prelu_op<direction::derivative, Layout>, const problem<T>& p, std::size_t call) {
+template <class T, layout Layout, std::size_t Channels, std::size_t Inner>
+void compute(prelu_op<direction::derivative, Layout, Channels, Inner>, const problem<T>& p,
+             std::size_t call) {
   const T* w = p.w[call % 2];
   if constexpr (Layout == layout::channels_first) {
     const Eigen::Index inner = index(p.inner);
@@ -159,8 +161,9 @@ void compute(prelu_op<direction::derivative, Layout>, const problem<T>& p, std::
 }
 
 // dw is summed before dx is written: in place, dx is dy's buffer.
-template <class T, layout Layout>
-void compute(prelu_op<direction::backward, Layout>, const problem<T>& p, std::size_t call) {
+template <class T, layout Layout, std::size_t Channels, std::size_t Inner>
+void compute(prelu_op<direction::backward, Layout, Channels, Inner>, const problem<T>& p,
+             std::size_t call) {
   const T* w = p.w[call % 2];
   if constexpr (Layout == layout::channels_first) {
     const Eigen::Index inner = index(p.inner);

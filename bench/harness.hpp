@@ -45,6 +45,7 @@ struct entry {
   std::string_view op;
   case_function for_float;   // nullptr when the contestant has no float version of the op
   case_function for_double;  // likewise for double
+  bool odd_layout;           // one of PReLU's odd layouts (ops.hpp), which have rows of their own
 };
 
 // Every failed check of the run, printed again at the end; the program then exits non-zero.
@@ -162,7 +163,7 @@ void run_case(benchmark::State& state, const case_spec& spec) {
 // The registry entry of Op for a contestant, with the element types the contestant supports.
 template <class Op, class Contestant>
 entry make_entry() {
-  entry e{Contestant::name, Op::name, nullptr, nullptr};
+  entry e{Contestant::name, Op::name, nullptr, nullptr, Op::odd_layout};
   if constexpr (Contestant::template supports<float, Op>) {
     e.for_float = &run_case<float, Op, Contestant>;
   }

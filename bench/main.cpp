@@ -6,12 +6,15 @@
 //   rectify_bench [--full] [--sizes=N,N,...] [Google Benchmark flags]
 //   rectify_bench --scaling [--threads=K] [--full] [--sizes=N,N,...] [Google Benchmark flags]
 //
-// Default (quick): float, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and 16777216
-// (DRAM) elements. --full adds every power of two from 64 to 64M for float out of place, and
-// in-place and double rows at the four sizes. --sizes replaces the sizes (multiples of 64, the
-// PReLU channel count). Benchmarks of one size are registered together, contestants side by side;
-// scripts/bench.sh also runs the repetitions of all of them in random order, so that a
-// disturbance of a shared machine hits them alike. Exits non-zero if any check failed.
+// Default (quick): float and double, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and
+// 16777216 (DRAM) elements; and, float only, PReLU forward and backward in the odd layouts
+// (channels-last C = 3 and 67, channels-first inner = 7 over a batch), each at the multiple of
+// C * inner nearest those sizes. --full adds every power of two from 64 to 64M for float out of
+// place, and in-place rows of both types at the four sizes. --sizes replaces the sizes
+// (multiples of 64, the main PReLU rows' channel count; the odd layouts round them as above).
+// Benchmarks of one size are registered together, contestants side by side; scripts/bench.sh
+// also runs the repetitions of all of them in random order, so that a disturbance of a shared
+// machine hits them alike. Exits non-zero if any check failed.
 //
 // --scaling runs the thread-scaling block instead: float, out of place, at the same four sizes
 // and 64M, every op with rectify's serial call (1 thread) beside the same call with
@@ -83,11 +86,13 @@ options parse_options(int& argc, char** argv) {
   return result;
 }
 
-// One block of the table: an element type, a placement and its sizes.
+// One block of the table: an element type, a placement, its sizes, and its ops: the main rows,
+// or PReLU's odd layouts (each timed at the size nearest n that its shape allows).
 struct variant {
   bool is_double;
   placement where;
   std::vector<std::size_t> sizes;
+  bool odd_layouts = false;
 };
 
 std::vector<variant> variants_of(const options& opts) {
@@ -102,11 +107,23 @@ std::vector<variant> variants_of(const options& opts) {
     scaling.push_back(std::size_t{64} << 20);
     return {{false, placement::out_of_place, sizes(scaling)}};
   }
-  if (!opts.full) return {{false, placement::out_of_place, sizes(hierarchy)}};
+  if (!opts.full) {
+    return {{false, placement::out_of_place, sizes(hierarchy)},
+            {false, placement::out_of_place, sizes(hierarchy), true},
+            {true, placement::out_of_place, sizes(hierarchy)}};
+  }
   return {{false, placement::out_of_place, sizes(sweep)},
+          {false, placement::out_of_place, sizes(hierarchy), true},
           {false, placement::in_place, sizes(hierarchy)},
           {true, placement::out_of_place, sizes(hierarchy)},
           {true, placement::in_place, sizes(hierarchy)}};
+}
+
+// The largest size any op is timed at in the rows of size n (an odd layout may round n up).
+std::size_t largest_size_near(std::size_t n) {
+  std::size_t largest = n;
+  for_each_op([&]<class Op>() { largest = std::max(largest, Op::size_near(n)); });
+  return largest;
 }
 
 template <class T>
@@ -161,13 +178,15 @@ void register_benchmarks(const std::vector<variant>& variants, const std::vector
   for (const variant& v : variants) {
     const std::string type = v.is_double ? "double" : "float";
     const std::string where = placement_name(v.where);
-    for (const std::size_t n : v.sizes) {
-      if (copies.emplace(v.is_double, n).second) {
-        add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
-            "memcpy/" + type + "/out_of_place/memcpy/" + std::to_string(n), n,
-            placement::out_of_place);
-      }
+    for (const std::size_t row : v.sizes) {
       for_each_op([&]<class Op>() {
+        if (Op::odd_layout != v.odd_layouts) return;
+        const std::size_t n = Op::size_near(row);
+        if (copies.emplace(v.is_double, n).second) {
+          add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
+              "memcpy/" + type + "/out_of_place/memcpy/" + std::to_string(n), n,
+              placement::out_of_place);
+        }
         for (const entry& e : entries) {
           const case_function function = v.is_double ? e.for_double : e.for_float;
           if (e.op != Op::name || function == nullptr) continue;
@@ -217,8 +236,9 @@ void register_scaling(const std::vector<variant>& variants, std::size_t threads)
             n, v.where)
             ->UseRealTime();
       };
-      // Both lists hold every op in table order.
+      // Both lists hold every op in table order; the odd layouts have no scaling rows.
       for (std::size_t i = 0; i < serial.size(); ++i) {
+        if (serial[i].odd_layout) continue;
         add_op(serial[i], 1);
         add_op(parallel[i], threads);
       }
@@ -252,7 +272,9 @@ int main(int argc, char** argv) {
   const std::vector<variant> variants = variants_of(opts);
   for (const variant& v : variants) {
     for (const std::size_t n : v.sizes) {
-      v.is_double ? workload<double>::get().reserve(n) : workload<float>::get().reserve(n);
+      const std::size_t largest = largest_size_near(n);
+      v.is_double ? workload<double>::get().reserve(largest)
+                  : workload<float>::get().reserve(largest);
     }
   }
 

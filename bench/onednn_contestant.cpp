@@ -123,8 +123,8 @@ prepared prepare_eltwise(const problem<float>& p) {
   return result;
 }
 
-// PReLU's tensors: channels-first as (1, C, inner) with weights (1, C, 1), channels-last as
-// (n / C, C) with weights (1, C); both plain row-major, as rectify reads them.
+// PReLU's tensors: channels-first as (n / (C * inner), C, inner) with weights (1, C, 1),
+// channels-last as (n / C, C) with weights (1, C); both plain row-major, as rectify reads them.
 template <class Op>
 prepared prepare_prelu(const problem<float>& p) {
   const auto C = static_cast<memory::dim>(p.channels);

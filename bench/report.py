@@ -5,7 +5,9 @@
                     [--out-dir DIR] [--no-plot]
 
 Prints the table (GB/s = bytes read + written per second, median of the repetitions), and writes
-table.txt, table.md and one PNG per element type and placement to --out-dir. With --binary, it
+table.txt, table.md and one PNG per element type and placement to --out-dir. PReLU's odd layouts
+(C = 3, 67, inner = 7) get a block and a PNG of their own, each row compared with the C = 64 row
+of the same op. With --binary, it
 disassembles the plain scalar loops to say whether the compiler vectorised them. A second JSON
 (or the same one) may hold the thread-scaling block (rectify_bench --scaling), which gets a table
 of its own with the thread count as a column.
@@ -13,6 +15,7 @@ of its own with the thread count as a column.
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -44,6 +47,18 @@ SCALING_LARGE = 16 << 20
 SCALING_SMALL = 64 << 10
 FORWARD_TARGET = 1.8
 PRELU_BACKWARD_TARGET = 1.6
+
+# PReLU's odd layouts (bench/ops.hpp): the main row's name and "_inner<k>" and/or "_c<C>", e.g.
+# prelu_backward_channels_last_c67. Their rows form a block of their own, each compared with
+# the C = 64 row of the same op at the nearest size; the target is this ratio or more.
+ODD_LAYOUT = re.compile(r"^(prelu_[a-z]+_channels_(?:first|last))(?:_inner\d+)?(?:_c\d+)?$")
+ODD_LAYOUT_TARGET = 0.8
+
+
+def main_op_of(op):
+    """The C = 64 op an odd-layout op is compared with, or None for a main op."""
+    m = ODD_LAYOUT.match(op)
+    return m.group(1) if m and m.group(1) != op else None
 
 
 def parse_name(name):
@@ -144,16 +159,18 @@ def size_text(n):
 
 
 def build_tables(results, vectorised):
-    """Rows per (type, placement) block of the contestants, in the order the benchmark ran them."""
+    """Rows per (type, placement, odd layouts) block of the contestants, in the order the
+    benchmark ran them."""
     blocks = OrderedDict()
     for (op, element, placement, contestant, n, threads) in results:
         if op == "memcpy" or threads is not None:
             continue
-        block = blocks.setdefault((element, placement), OrderedDict())
+        odd = main_op_of(op) is not None
+        block = blocks.setdefault((element, placement, odd), OrderedDict())
         block.setdefault(op, set()).add(n)
     present = [c for c in CONTESTANTS if any(k[3] == c and k[5] is None for k in results)]
     tables, behind, mismatches, dispatch_behind = OrderedDict(), [], [], []
-    for (element, placement), ops in blocks.items():
+    for (element, placement, odd), ops in blocks.items():
         rows = []
         for op, sizes in ops.items():
             for n in sorted(sizes):
@@ -181,18 +198,49 @@ def build_tables(results, vectorised):
                                        row["cells"]["rectify"]["gbps"])
                     if round(row["dispatch"], 2) < NOISE:
                         dispatch_behind.append((element, placement, op, n, row["dispatch"]))
-                row["vectorised"] = vectorised.get((op, element))
+                # An odd layout runs the C = 64 row's plain loop, whose vector loop may not be
+                # taken for its C or inner: the disassembly cannot say.
+                row["vectorised"] = None if odd else vectorised.get((op, element))
                 rows.append(row)
-        tables[(element, placement)] = rows
-    return present, tables, behind, mismatches, dispatch_behind
+        tables[(element, placement, odd)] = rows
+    odd_layout_behind = compare_odd_layouts(results, tables)
+    return present, tables, behind, mismatches, dispatch_behind, odd_layout_behind
 
 
-def render(present, rows, markdown):
+def compare_odd_layouts(results, tables):
+    """Sets "main" (rectify's GB/s over its C = 64 row of the same op, type and placement, at the
+    nearest size, within a factor of 1.5) and "main_n" in every odd-layout row that has one;
+    returns the rows below ODD_LAYOUT_TARGET."""
+    below = []
+    for (element, placement, odd), rows in tables.items():
+        if not odd:
+            continue
+        for row in rows:
+            mine = row["cells"].get("rectify")
+            main = main_op_of(row["op"])
+            sizes = [k[4] for k in results if k[0] == main and k[1] == element and
+                     k[2] == placement and k[3] == "rectify" and k[5] is None]
+            if mine is None or not sizes:
+                continue
+            n = min(sizes, key=lambda m: abs(math.log(m / row["n"])))
+            if max(n, row["n"]) > 1.5 * min(n, row["n"]):
+                continue
+            theirs = results[(main, element, placement, "rectify", n, None)]
+            row["main"] = mine["gbps"] / theirs["gbps"]
+            row["main_n"] = n
+            if round(row["main"], 2) < ODD_LAYOUT_TARGET:
+                below.append((element, placement, row["op"], row["n"], row["main"], n))
+    return below
+
+
+def render(present, rows, markdown, odd=False):
     head = ["op", "n", "memcpy"] + [CONTESTANTS[c] for c in present]
     head += ["rectify/best"]
     dispatch = "rectify_dispatch" in present
     if dispatch:
         head += ["dispatch/native"]
+    if odd:
+        head += ["vs C=64"]
     head += ["loop vec."]
     lines = []
     for row in rows:
@@ -212,6 +260,9 @@ def render(present, rows, markdown):
         cells.append("%.2f (%s)" % (row["ratio"], CONTESTANTS[row["best"]]) if "ratio" in row else "-")
         if dispatch:
             cells.append("%.2f" % row["dispatch"] if "dispatch" in row else "-")
+        if odd:
+            cells.append("%.2f (%s)" % (row["main"], size_text(row["main_n"])) if "main" in row
+                         else "-")
         v = row["vectorised"]
         cells.append("?" if v is None else ("yes" if v else "no"))
         lines.append(cells)
@@ -326,7 +377,7 @@ def plot(context, results, present, tables, out_dir):
               "eigen": dict(color="tab:green", marker="^"),
               "onednn": dict(color="tab:purple", marker="v")}
     written = []
-    for (element, placement), rows in tables.items():
+    for (element, placement, odd), rows in tables.items():
         ops = list(OrderedDict((r["op"], None) for r in rows))
         columns = 4
         lines = (len(ops) + columns - 1) // columns
@@ -352,15 +403,20 @@ def plot(context, results, present, tables, out_dir):
             ax.set_xlabel("elements", fontsize=8)
         handles, names = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="upper right", ncol=len(names), fontsize=9)
-        fig.suptitle("rectify benchmark, %s, %s: GB/s (read + written), median\n%s"
-                     % (element, placement.replace("_", " "), describe_context(context)),
+        fig.suptitle("rectify benchmark, %s: GB/s (read + written), median\n%s"
+                     % (block_title(element, placement, odd), describe_context(context)),
                      fontsize=9, x=0.01, ha="left")
         fig.tight_layout(rect=(0, 0, 1, 0.95))
-        path = os.path.join(out_dir, "bench_%s_%s.png" % (element, placement))
+        path = os.path.join(out_dir, "bench_%s_%s%s.png"
+                            % (element, placement, "_prelu_odd_layouts" if odd else ""))
         fig.savefig(path, dpi=110)
         plt.close(fig)
         written.append(path)
     return written
+
+
+def block_title(element, placement, odd):
+    return "%s, %s%s" % (element, placement.replace("_", " "), ", PReLU odd layouts" if odd else "")
 
 
 def main():
@@ -373,7 +429,8 @@ def main():
 
     contexts, results, errors, repetitions = load(args.json)
     vectorised = vectorised_plain_loops(args.binary)
-    present, tables, behind, mismatches, dispatch_behind = build_tables(results, vectorised)
+    present, tables, behind, mismatches, dispatch_behind, odd_layout_behind = \
+        build_tables(results, vectorised)
     scaling_rows, scaling_missed = build_scaling(results)
     mismatches += ["%s float out_of_place n=%d %d thread(s) rectify: %s"
                    % (r["op"], r["n"], r["threads"], r["check"])
@@ -398,11 +455,21 @@ def main():
             out += gap
             out.append("Implementations: " + "; ".join(
                 "%s = %s" % (CONTESTANTS.get(c, c), arch) for c, arch in labels_of(results).items()))
-        for (element, placement), rows in tables.items():
+        for (element, placement, odd), rows in tables.items():
             out.append("")
-            out.append(("### " if markdown else "== ") + "%s, %s" % (element, placement.replace("_", " ")))
+            out.append(("### " if markdown else "== ") + block_title(element, placement, odd))
             out.append("")
-            out.append(render(present, rows, markdown))
+            if odd:
+                out.append("PReLU in the layouts a vector loop finds awkward: channels-last with "
+                           "C = 3 and 67 (_c3, _c67), channels-first with inner = 7 and C = 64 "
+                           "over a batch (_inner7); n is the multiple of C * inner nearest the "
+                           "size of the main rows. vs C=64: rectify's GB/s over rectify's in the "
+                           "C = 64 row of the same op and layout (size in parentheses); the target "
+                           "is %.1f or more. loop vec. is unknown (?) here: the plain loop is the "
+                           "C = 64 row's function, and whether it takes its vector loop depends "
+                           "on C and inner." % ODD_LAYOUT_TARGET)
+                out.append("")
+            out.append(render(present, rows, markdown, odd))
         if scaling_rows:
             scaling_context = contexts["scaling"]
             out.append("")
@@ -463,6 +530,18 @@ def main():
             if not behind:
                 out += gap
                 out.append("rectify is ahead of every baseline in every row.")
+        if any(odd for (_, _, odd) in tables):
+            out += gap
+            if odd_layout_behind:
+                out.append("rectify's PReLU in an odd layout is below %.1f x its C = 64 figure in "
+                           "%d row(s):" % (ODD_LAYOUT_TARGET, len(odd_layout_behind)))
+                out += gap
+                out += [item + "%s %s %s n=%s: %.2f x the C = 64 row at %s"
+                        % (op, element, placement, size_text(n), ratio, size_text(main_n))
+                        for element, placement, op, n, ratio, main_n in odd_layout_behind]
+            else:
+                out.append("rectify's PReLU in every odd layout is at %.1f x its C = 64 figure or "
+                           "better." % ODD_LAYOUT_TARGET)
         if "rectify_dispatch" in present:
             compared = sum(1 for rows in tables.values() for row in rows if "dispatch" in row)
             out += gap

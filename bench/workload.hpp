@@ -19,9 +19,13 @@ inline const char* placement_name(placement where) {
   return where == placement::in_place ? "in_place" : "out_of_place";
 }
 
-// PReLU's channel count in every PReLU benchmark (channels-first with inner = n / 64, and
+// PReLU's channel count in the main PReLU rows (channels-first with inner = n / 64, and
 // channels-last).
 inline constexpr std::size_t kChannels = 64;
+
+// The most channels of any PReLU row (the odd layouts of ops.hpp go past kChannels): the size of
+// the slope and slope-gradient arrays.
+inline constexpr std::size_t kMaxChannels = 67;
 
 // LeakyReLU's slope out of place: PyTorch's default.
 inline constexpr double kLeakySlope = 0.01;
@@ -63,8 +67,8 @@ struct problem {
   const T* dy = nullptr;  // the second input of a backward, else nullptr
   T* out = nullptr;       // the output; in place, the buffer of the last input
   T slope[2] = {};
-  const T* w[2] = {};  // PReLU slopes, kChannels each
-  T* dw = nullptr;     // PReLU's slope gradient, kChannels
+  const T* w[2] = {};  // PReLU slopes, `channels` of them
+  T* dw = nullptr;     // PReLU's slope gradient, `channels` of them
   std::size_t channels = 0;
   std::size_t inner = 0;
 };
@@ -87,7 +91,7 @@ class workload {
     expected_ = aligned_buffer<T>(n);
     fill_standard_normal(x_, 20240601);
     fill_standard_normal(dy_, 20240602);
-    for (std::size_t c = 0; c < kChannels; ++c) {
+    for (std::size_t c = 0; c < kMaxChannels; ++c) {
       const T slope = T(1) / T(std::size_t{2} << (c % 4));  // 1/2, 1/4, 1/8, 1/16: exact inverses
       w_[c] = slope;
       w_inverse_[c] = T(1) / slope;
@@ -136,10 +140,10 @@ class workload {
   }
 
   aligned_buffer<T> x_, dy_, out_, expected_;
-  T w_[kChannels] = {};
-  T w_inverse_[kChannels] = {};
-  T dw_[kChannels] = {};
-  T expected_dw_[kChannels] = {};
+  T w_[kMaxChannels] = {};
+  T w_inverse_[kMaxChannels] = {};
+  T dw_[kMaxChannels] = {};
+  T expected_dw_[kMaxChannels] = {};
 };
 
 }  // namespace bench
