@@ -38,6 +38,19 @@ inline constexpr std::size_t kMaxPatternBytes = 8192;
 template <class T>
 inline void expand_slopes(T* out, std::size_t count, const T* w, std::size_t channels,
                           std::size_t inner, std::size_t first) noexcept {
+  const std::size_t slice = channels * inner;  // divides the buffer's size, so no overflow
+  if (first % slice == 0 && count > slice) {
+    // One slice, then copies of what is written, doubling: a few loops the compiler
+    // vectorises instead of one short loop per slice (a fifth of PReLU's backward for C = 3
+    // at 4K floats).
+    expand_slopes(out, slice, w, channels, inner, 0);
+    for (std::size_t done = slice; done < count;) {
+      const std::size_t m = smaller(done, count - done);
+      for (std::size_t k = 0; k < m; ++k) out[done + k] = out[k];
+      done += m;
+    }
+    return;
+  }
   std::size_t c = first / inner % channels;
   std::size_t left = inner - first % inner;  // elements of channel c still to come
   for (std::size_t j = 0; j < count;) {
@@ -232,11 +245,22 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
       }
       return;
     }
+    // With inner == 1 width is whole rows of C, and the additions below are done a row of C
+    // at a time, which the compiler vectorises; with fewer channels than a vector holds, one
+    // channel at a time instead, its sum in a register rather than in memory for each row
+    // (a chain of store-to-load round trips that cost C = 3 a fifth of its time at 4K).
+    if (blocks.cyclic && inner == 1 && channels < kWidestVectorBytes / sizeof(T)) {
+      for (std::size_t c = 0; c < channels; ++c) {
+        T sum = T(0);
+        for (std::size_t j = c; j < width; j += channels) sum += column_sums[j];
+        dw[c] += sum;
+      }
+      return;
+    }
     if (blocks.cyclic) {
       for (std::size_t c = 0; c < channels; ++c) block_sums[c] = T(0);
     }
     if (blocks.cyclic && inner == 1) {
-      // The same additions as below, a whole row of C at a time (width is whole rows of C).
       for (std::size_t j = 0; j < width; j += channels) {
         for (std::size_t c = 0; c < channels; ++c) block_sums[c] += column_sums[j + c];
       }
