@@ -252,3 +252,45 @@ TEMPLATE_TEST_CASE("PReLU: NCHW input is inner = H*W, one slope per channel run"
   const std::vector<T> expected = {-1, -2, 2, -2, 8, -4, -1, -2, 2, -2, 8, -4};
   CHECK(y == expected);
 }
+
+// Channels-last dw is summed column by column over rows whose length depends on C alone, so it
+// has the same bits on every instruction set; on AVX-512, rows of 8 to 16 vectors keep their
+// column sums in registers where the others keep them in memory. Layouts with rows of 128, 144,
+// 160 and 256 floats (C = 64, 3, 5, 128), one of more than 16 vectors (C = 67), and partial last
+// rows and blocks.
+TEMPLATE_TEST_CASE("PReLU: channels-last dx and dw have the same bits on every instruction set",
+                   "[prelu]", float, double) {
+  using T = TestType;
+  const std::size_t channel_counts[] = {3, 5, 64, 67, 128};
+  for (const std::size_t channels : channel_counts) {
+    for (const std::size_t rows : {std::size_t(1), std::size_t(7), std::size_t(333),
+                                   std::size_t(700)}) {
+      const std::size_t n = channels * rows;
+      const std::vector<T> x = finite_values<T>(n, 11);
+      const std::vector<T> dy = finite_values<T>(n, 12);
+      std::vector<T> w(channels);
+      for (std::size_t c = 0; c < channels; ++c) w[c] = T(1) / T(std::size_t{2} << (c % 5));
+      std::vector<T> first_dx, first_dw;
+      std::string first_arch;
+      for_each_arch([&](auto arch) {
+        using Arch = decltype(arch);
+        std::vector<T> dx(n), dw(channels);
+        rectify::prelu_backward<Arch>(std::span<const T>(x), std::span<const T>(dy),
+                                      std::span<T>(dx), std::span<const T>(w), std::span<T>(dw),
+                                      1);
+        if (first_arch.empty()) {
+          first_arch = arch_name<Arch>();
+          first_dx = dx;
+          first_dw = dw;
+          return;
+        }
+        INFO("C = " << channels << ", " << rows << " rows: " << arch_name<Arch>() << " against "
+                    << first_arch);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < n; ++i) differing += !same_bits(dx[i], first_dx[i]);
+        for (std::size_t c = 0; c < channels; ++c) differing += !same_bits(dw[c], first_dw[c]);
+        CHECK(differing == 0);
+      });
+    }
+  }
+}

@@ -182,6 +182,11 @@ TEMPLATE_TEST_CASE("Under the caller's flush-to-zero, a denormal passed through 
   CHECK(gives_everywhere(leaky_relu_backward_from_output_k{}, T(2), tiny, s, tiny));
   CHECK(gives_everywhere(relu_forward_k{}, tiny, T(0), T(0), tiny));
   CHECK(gives_everywhere(relu_backward_k{}, T(2), tiny, T(0), tiny));
+  // A denormal x is inside ReLU6's (0, 6): its test of the interval must not compute anything
+  // the mode could flush to 0.
+  CHECK(gives_everywhere(relu6_derivative_k{}, tiny, T(0), T(0), T(1)));
+  CHECK(gives_everywhere(relu6_backward_k{}, tiny, T(2), T(0), T(2)));
+  CHECK(gives_everywhere(relu6_backward_from_output_k{}, tiny, T(2), T(0), T(2)));
 }
 #endif
 

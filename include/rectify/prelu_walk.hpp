@@ -38,6 +38,19 @@ inline constexpr std::size_t kMaxPatternBytes = 8192;
 template <class T>
 inline void expand_slopes(T* out, std::size_t count, const T* w, std::size_t channels,
                           std::size_t inner, std::size_t first) noexcept {
+  const std::size_t slice = channels * inner;  // divides the buffer's size, so no overflow
+  if (first % slice == 0 && count > slice) {
+    // One slice, then copies of what is written, doubling: a few loops the compiler
+    // vectorises instead of one short loop per slice (a fifth of PReLU's backward for C = 3
+    // at 4K floats).
+    expand_slopes(out, slice, w, channels, inner, 0);
+    for (std::size_t done = slice; done < count;) {
+      const std::size_t m = smaller(done, count - done);
+      for (std::size_t k = 0; k < m; ++k) out[done + k] = out[k];
+      done += m;
+    }
+    return;
+  }
   std::size_t c = first / inner % channels;
   std::size_t left = inner - first % inner;  // elements of channel c still to come
   for (std::size_t j = 0; j < count;) {
@@ -80,8 +93,14 @@ inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w
   // for runs of 64 elements (GCC 12).
   if (slice <= max_pattern) {
     alignas(Arch::alignment()) T pattern[max_pattern + step];
-    // The period is whole slices, and at least one unrolled step.
-    const std::size_t period = slice >= step ? slice : (step + slice - 1) / slice * slice;
+    // The period is whole slices, and at least one unrolled step; whole vectors too when that
+    // fits, so that every load of the pattern is aligned: at C = 3 and C = 67, loads that each
+    // straddled two cache lines cost a third of the time at 4K floats.
+    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
+    std::size_t unit = slice;
+    while (unit % lanes != 0 && unit + slice <= max_pattern) unit += slice;
+    if (unit % lanes != 0) unit = slice;
+    const std::size_t period = unit >= step ? unit : (step + unit - 1) / unit * unit;
     expand_slopes(pattern, smaller(n, period + step), w, channels, inner, 0);
     with_stores(stores, [&](auto tag) {
       transform_cycling<Arch>(tag, f, out, n, cycle<T>{pattern, period}, x);
@@ -232,16 +251,29 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
       }
       return;
     }
+    if (blocks.cyclic && inner == 1) {
+      // width is whole rows of C. The additions of the general case below, a vector of
+      // channels at a time with their sums in a register: through memory, row after row, each
+      // row's sums were stored and read back by the next row, a chain of round trips that cost
+      // C = 3 a fifth and C = 67 an eighth of their time at 4K floats.
+      using batch = xsimd::batch<T, Arch>;
+      std::size_t c = 0;
+      for (; c + batch::size <= channels; c += batch::size) {
+        batch sum(T(0));
+        for (std::size_t j = 0; j < width; j += channels) {
+          sum += batch::load_unaligned(column_sums + j + c);
+        }
+        (batch::load_unaligned(dw + c) + sum).store_unaligned(dw + c);
+      }
+      for (; c < channels; ++c) {
+        T sum = T(0);
+        for (std::size_t j = c; j < width; j += channels) sum += column_sums[j];
+        dw[c] += sum;
+      }
+      return;
+    }
     if (blocks.cyclic) {
       for (std::size_t c = 0; c < channels; ++c) block_sums[c] = T(0);
-    }
-    if (blocks.cyclic && inner == 1) {
-      // The same additions as below, a whole row of C at a time (width is whole rows of C).
-      for (std::size_t j = 0; j < width; j += channels) {
-        for (std::size_t c = 0; c < channels; ++c) block_sums[c] += column_sums[j + c];
-      }
-      for (std::size_t c = 0; c < channels; ++c) dw[c] += block_sums[c];
-      return;
     }
     // Each column into its channel, one division to find the first.
     for (std::size_t j = 0, c = column / inner % channels, k = column % inner; j < width; ++j) {
