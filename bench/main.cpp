@@ -3,8 +3,9 @@
 // rectify itself twice, built for this machine (-march=native, header-only) and built for any
 // x86-64 (no -march) with rectify::dispatch choosing the kernels at run time.
 //
-//   rectify_bench [--full] [--sizes=N,N,...] [Google Benchmark flags]
-//   rectify_bench --scaling [--threads=K] [--full] [--sizes=N,N,...] [Google Benchmark flags]
+//   rectify_bench [--full] [--sizes=N,N,...] [--memory-repetitions=K] [Google Benchmark flags]
+//   rectify_bench --scaling [--threads=K] [--full] [--sizes=N,N,...] [--memory-repetitions=K]
+//                 [Google Benchmark flags]
 //
 // Default (quick): float and double, out of place, at 4096 (L1), 65536 (L2), 1048576 (L3) and
 // 16777216 (DRAM) elements; and, float only, PReLU forward and backward in the odd layouts
@@ -14,7 +15,9 @@
 // (multiples of 64, the main PReLU rows' channel count; the odd layouts round them as above).
 // Benchmarks of one size are registered together, contestants side by side; scripts/bench.sh
 // also runs the repetitions of all of them in random order, so that a disturbance of a shared
-// machine hits them alike. Exits non-zero if any check failed.
+// machine hits them alike. --memory-repetitions=K repeats the rows of 512K elements and more
+// (L3 and DRAM, whose bandwidth moves most on a shared machine) K times instead of
+// --benchmark_repetitions times. Exits non-zero if any check failed.
 //
 // --scaling runs the thread-scaling block instead: float, out of place, at the same four sizes
 // and 64M, every op with rectify's serial call (1 thread) beside the same call with
@@ -28,6 +31,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,7 +48,24 @@ struct options {
   bool scaling = false;
   std::size_t threads = 2;
   std::vector<std::size_t> sizes;  // empty: the mode's own
+  int memory_repetitions = 0;      // 0: Google Benchmark's --benchmark_repetitions
 };
+
+// Rows of at least this many elements work from L3 or DRAM (4 MiB of floats and up), whose
+// bandwidth other tenants of a shared machine move by 10 to 20 % from one repetition to the
+// next: --memory-repetitions gives them more repetitions than the in-cache rows need.
+inline constexpr std::size_t kMemoryRowsFrom = std::size_t{1} << 19;
+
+// item as a whole decimal number, or 0 if it is not one (std::stoull would take "12x" as 12 and
+// throw, with no word of which flag, on "x").
+unsigned long long parse_count(const std::string& item) {
+  if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos) return 0;
+  try {
+    return std::stoull(item);
+  } catch (const std::out_of_range&) {
+    return 0;
+  }
+}
 
 // Takes our flags out of argv, leaving Google Benchmark's.
 options parse_options(int& argc, char** argv) {
@@ -58,20 +79,26 @@ options parse_options(int& argc, char** argv) {
       result.scaling = true;
     } else if (arg.starts_with("--threads=")) {
       const std::string item(arg.substr(10));
-      std::size_t parsed = 0;
-      const unsigned long long k = item.empty() ? 0 : std::stoull(item, &parsed);
-      if (k < 2 || k > 1024 || parsed != item.size()) {
+      const unsigned long long k = parse_count(item);
+      if (k < 2 || k > 1024) {
         throw std::invalid_argument("--threads: '" + item + "' is not a thread count from 2 up");
       }
       result.threads = static_cast<std::size_t>(k);
+    } else if (arg.starts_with("--memory-repetitions=")) {
+      const std::string item(arg.substr(21));
+      const unsigned long long k = parse_count(item);
+      if (k < 1 || k > 1000) {
+        throw std::invalid_argument("--memory-repetitions: '" + item +
+                                    "' is not a repetition count from 1 to 1000");
+      }
+      result.memory_repetitions = static_cast<int>(k);
     } else if (arg.starts_with("--sizes=")) {
       std::string list(arg.substr(8));
       for (std::size_t start = 0; start <= list.size();) {
         const std::size_t end = std::min(list.find(',', start), list.size());
         const std::string item = list.substr(start, end - start);
-        std::size_t parsed = 0;
-        const unsigned long long n = item.empty() ? 0 : std::stoull(item, &parsed);
-        if (n == 0 || parsed != item.size() || n % kChannels != 0) {
+        const unsigned long long n = parse_count(item);
+        if (n == 0 || n % kChannels != 0) {
           throw std::invalid_argument("--sizes: '" + item +
                                       "' is not a positive multiple of 64 (PReLU's C)");
         }
@@ -173,7 +200,15 @@ benchmark::internal::Benchmark* add(case_function function, std::string name, st
   return benchmark::RegisterBenchmark(spec.name.c_str(), function, spec);
 }
 
-void register_benchmarks(const std::vector<variant>& variants, const std::vector<entry>& entries) {
+// A benchmark of n elements, with memory_repetitions repetitions if its row works from memory.
+benchmark::internal::Benchmark* repeat(benchmark::internal::Benchmark* b, std::size_t n,
+                                       int memory_repetitions) {
+  if (memory_repetitions != 0 && n >= kMemoryRowsFrom) b->Repetitions(memory_repetitions);
+  return b;
+}
+
+void register_benchmarks(const std::vector<variant>& variants, const std::vector<entry>& entries,
+                         int memory_repetitions) {
   std::set<std::pair<bool, std::size_t>> copies;
   for (const variant& v : variants) {
     const std::string type = v.is_double ? "double" : "float";
@@ -183,17 +218,19 @@ void register_benchmarks(const std::vector<variant>& variants, const std::vector
         if (Op::odd_layout != v.odd_layouts) return;
         const std::size_t n = Op::size_near(row);
         if (copies.emplace(v.is_double, n).second) {
-          add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
-              "memcpy/" + type + "/out_of_place/memcpy/" + std::to_string(n), n,
-              placement::out_of_place);
+          repeat(add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
+                     "memcpy/" + type + "/out_of_place/memcpy/" + std::to_string(n), n,
+                     placement::out_of_place),
+                 n, memory_repetitions);
         }
         for (const entry& e : entries) {
           const case_function function = v.is_double ? e.for_double : e.for_float;
           if (e.op != Op::name || function == nullptr) continue;
-          add(function,
-              std::string(Op::name) + "/" + type + "/" + where + "/" + std::string(e.contestant) +
-                  "/" + std::to_string(n),
-              n, v.where);
+          repeat(add(function,
+                     std::string(Op::name) + "/" + type + "/" + where + "/" +
+                         std::string(e.contestant) + "/" + std::to_string(n),
+                     n, v.where),
+                 n, memory_repetitions);
         }
       });
     }
@@ -211,7 +248,8 @@ std::string threads_suffix(std::size_t threads) {
 // The thread-scaling block: at each size, memcpy and then every op, each on one thread and then
 // on `threads`, back to back. Timed by the clock on the wall: Google Benchmark's CPU time is the
 // calling thread's alone, which would leave out the other threads' work.
-void register_scaling(const std::vector<variant>& variants, std::size_t threads) {
+void register_scaling(const std::vector<variant>& variants, std::size_t threads,
+                      int memory_repetitions) {
   std::vector<entry> serial, parallel;
   add_rectify_threads(serial, 1);
   add_rectify_threads(parallel, threads);
@@ -221,19 +259,22 @@ void register_scaling(const std::vector<variant>& variants, std::size_t threads)
     for (const std::size_t n : v.sizes) {
       std::string size = std::to_string(n);
       size.insert(size.begin(), '/');
-      add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
-          "memcpy/" + type + "/out_of_place/memcpy" + size + threads_suffix(1), n,
-          placement::out_of_place)
+      repeat(add(v.is_double ? &run_memcpy<double> : &run_memcpy<float>,
+                 "memcpy/" + type + "/out_of_place/memcpy" + size + threads_suffix(1), n,
+                 placement::out_of_place),
+             n, memory_repetitions)
           ->UseRealTime();
-      add(v.is_double ? &run_memcpy_threads<double> : &run_memcpy_threads<float>,
-          "memcpy/" + type + "/out_of_place/memcpy" + size + threads_suffix(threads), n,
-          placement::out_of_place)
+      repeat(add(v.is_double ? &run_memcpy_threads<double> : &run_memcpy_threads<float>,
+                 "memcpy/" + type + "/out_of_place/memcpy" + size + threads_suffix(threads), n,
+                 placement::out_of_place),
+             n, memory_repetitions)
           ->UseRealTime();
       const auto add_op = [&](const entry& e, std::size_t k) {
-        add(v.is_double ? e.for_double : e.for_float,
-            std::string(e.op) + "/" + type + "/" + where + "/" + std::string(e.contestant) + size +
-                threads_suffix(k),
-            n, v.where)
+        repeat(add(v.is_double ? e.for_double : e.for_float,
+                   std::string(e.op) + "/" + type + "/" + where + "/" +
+                       std::string(e.contestant) + size + threads_suffix(k),
+                   n, v.where),
+               n, memory_repetitions)
             ->UseRealTime();
       };
       // Both lists hold every op in table order; the odd layouts have no scaling rows.
@@ -280,7 +321,7 @@ int main(int argc, char** argv) {
 
   if (opts.scaling) {
     scaling_threads() = opts.threads;
-    register_scaling(variants, opts.threads);
+    register_scaling(variants, opts.threads, opts.memory_repetitions);
   } else {
     std::vector<entry> entries;
     add_rectify(entries);
@@ -294,7 +335,7 @@ int main(int argc, char** argv) {
 #if RECTIFY_BENCH_HAVE_ONEDNN
     add_onednn(entries);
 #endif
-    register_benchmarks(variants, entries);
+    register_benchmarks(variants, entries, opts.memory_repetitions);
   }
 
   benchmark::AddCustomContext("rectify_arch", rectify::default_arch::name());

@@ -75,7 +75,7 @@ def parse_name(name):
 
 def load(paths):
     """Every result of the given JSON files; the context of the first file of each block."""
-    results, errors, repetitions, contexts = {}, [], 1, {}
+    results, errors, repetitions, contexts = {}, [], set(), {}
     for path in paths:
         with open(path) as f:
             data = json.load(f)
@@ -85,7 +85,7 @@ def load(paths):
         benchmarks = sorted(data["benchmarks"], key=lambda b: b.get("family_index", 0))
         for b in benchmarks:
             if have_aggregates:
-                repetitions = max(repetitions, b.get("repetitions", 1))
+                repetitions.add(b.get("repetitions", 1))
             if b.get("error_occurred"):
                 errors.append("%s: %s" % (b.get("run_name", b["name"]), b.get("error_message", "")))
                 continue
@@ -435,7 +435,13 @@ def main():
     mismatches += ["%s float out_of_place n=%d %d thread(s) rectify: %s"
                    % (r["op"], r["n"], r["threads"], r["check"])
                    for r in scaling_rows if r["check"].startswith("MISMATCH")]
-    runs = "median of %d runs" % repetitions if repetitions > 1 else "one run"
+    fewest, most = (min(repetitions), max(repetitions)) if repetitions else (1, 1)
+    if most == 1:
+        runs = "one run"
+    elif fewest == most:
+        runs = "median of %d runs" % most
+    else:
+        runs = "median of %d runs, %d for the rows from memory" % (fewest, most)
     context = contexts.get("contestants") or contexts.get("scaling") or {}
 
     def document(markdown):

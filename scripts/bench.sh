@@ -46,9 +46,11 @@ rm -f "$results"/bench.json "$results"/bench_scaling.json "$results"/bench_*.png
 
 # Medians of 5 repetitions run in random order: a burst of other work on a shared machine then
 # falls on every contestant of a row alike instead of on one of them, which matters for ratios
-# such as dispatch/native. The quick mode's minimum time per repetition keeps the whole run
-# within a few minutes on 2 cores while DRAM sizes still get several calls.
-flags=(--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+# such as dispatch/native. Rows that work from L3 or DRAM get 15: on a shared machine their
+# repetitions spread by 10 to 20 % (coefficient of variation), so that two medians of 5 of the
+# same code differed by up to 15 %. The quick mode's minimum time per repetition keeps the whole
+# run within a few minutes on 2 cores while DRAM sizes still get several calls.
+flags=(--benchmark_repetitions=5 --memory-repetitions=15 --benchmark_enable_random_interleaving=true
   --benchmark_report_aggregates_only=true --benchmark_out_format=json)
 if [ "$mode" = full ]; then
   flags+=(--full --benchmark_min_time=0.05)
