@@ -10,7 +10,7 @@
 # Usage: scripts/bench.sh [--full] [--build-dir DIR] [-- rectify_bench flags...]
 #   (default)  quick: float and double, out of place, 4K/64K/1M/16M elements, and PReLU in its
 #              odd layouts (float: C = 3 and 67 channels-last, inner = 7 channels-first);
-#              about five minutes on 2 cores, the build included
+#              about eight minutes on 2 cores, the build included
 #   --full     adds a sweep of every power of two from 64 to 64M (float), and in-place rows
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,13 +44,14 @@ results=$root/bench/results
 mkdir -p "$results"
 rm -f "$results"/bench.json "$results"/bench_scaling.json "$results"/bench_*.png
 
-# Medians of 5 repetitions run in random order: a burst of other work on a shared machine then
+# Medians of 9 repetitions run in random order: a burst of other work on a shared machine then
 # falls on every contestant of a row alike instead of on one of them, which matters for ratios
-# such as dispatch/native. Rows that work from L3 or DRAM get 15: on a shared machine their
-# repetitions spread by 10 to 20 % (coefficient of variation), so that two medians of 5 of the
-# same code differed by up to 15 %. The quick mode's minimum time per repetition keeps the whole
-# run within a few minutes on 2 cores while DRAM sizes still get several calls.
-flags=(--benchmark_repetitions=5 --memory-repetitions=15 --benchmark_enable_random_interleaving=true
+# such as dispatch/native, and a median of 9 outlasts a burst that hits two or three of them.
+# Rows that work from L3 or DRAM get 15: on a shared machine their repetitions spread by 10 to
+# 20 % (coefficient of variation), so that two medians of 5 of the same code differed by up to
+# 15 %. The quick mode's minimum time per repetition keeps the whole run within a few minutes on
+# 2 cores while DRAM sizes still get several calls.
+flags=(--benchmark_repetitions=9 --memory-repetitions=15 --benchmark_enable_random_interleaving=true
   --benchmark_report_aggregates_only=true --benchmark_out_format=json)
 if [ "$mode" = full ]; then
   flags+=(--full --benchmark_min_time=0.05)
