@@ -441,6 +441,11 @@ RECTIFY_ALWAYS_INLINE std::size_t add_rows_in_registers(Stores stores, F& f, G& 
 inline constexpr std::size_t kMinRowVectorsInRegisters = 8;
 inline constexpr std::size_t kMaxRowVectorsInRegisters = 16;
 
+// The shortest row prelu_backward hands the loop (prelu_walk.hpp's kMinRow). For doubles it is
+// 16 vectors already, so only that one length is compiled: each length is a fully unrolled copy
+// of the loop, and nine of them per element type doubled the sanitizer build's compile time.
+inline constexpr std::size_t kShortestRow = 128;
+
 // out[i] = f(in[i]..., pattern[p]) and sums[p] += g(in[i]..., pattern[p]) with p = i % period,
 // for i in [0, n), in one pass over the inputs: over consecutive rows of `period` elements, sums
 // gathers each column in row order. period is a multiple of the vector width, so that no vector
@@ -458,8 +463,13 @@ RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& 
     p += lanes;
     return p == columns.period ? 0 : p;
   };
-  if constexpr (sizeof(typename batch::register_type) == 64) {
-    constexpr std::size_t first = kMinRowVectorsInRegisters;
+  // Not with streaming stores: those calls wait on memory, not on the sums, and one more copy of
+  // each row length would cost compile time for nothing.
+  if constexpr (sizeof(typename batch::register_type) == 64 &&
+                !std::is_same_v<Stores, streaming_stores>) {
+    constexpr std::size_t first = kShortestRow / lanes > kMinRowVectorsInRegisters
+                                      ? kShortestRow / lanes
+                                      : kMinRowVectorsInRegisters;
     [&]<std::size_t... K>(std::index_sequence<K...>) RECTIFY_INLINE_LAMBDA {
       (void)((columns.period == (first + K) * lanes
                   ? (i = add_rows_in_registers<first + K, Arch>(stores, f, g, out, sums,
@@ -467,7 +477,9 @@ RECTIFY_ALWAYS_INLINE void transform_and_add_from_start(Stores stores, F& f, G& 
                      true)
                   : false) ||
              ...);
-    }(std::make_index_sequence<kMaxRowVectorsInRegisters - first + 1>{});
+    }(std::make_index_sequence<(kMaxRowVectorsInRegisters >= first
+                                    ? kMaxRowVectorsInRegisters - first + 1
+                                    : 0)>{});
   }
   for (; i + kUnroll * lanes <= n; i += kUnroll * lanes) {
     batch r[kUnroll];

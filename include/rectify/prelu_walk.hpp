@@ -158,7 +158,7 @@ inline constexpr std::size_t kMinRowsPerBlock = 16;
 
 // Rows shorter than this are mostly head and tail of the loop, so for short slices the row
 // repeats the slice up to at least this many elements.
-inline constexpr std::size_t kMinRow = 128;
+inline constexpr std::size_t kMinRow = kShortestRow;
 
 // Rows are whole vectors of the widest instruction set (64 bytes) whenever such a row of whole
 // slices fits this many bytes on the stack: then a block is one pass of the loop, its columns
