@@ -81,6 +81,14 @@ inline void expand_slopes(T* out, std::size_t count, const T* w, std::size_t cha
   }
 }
 
+// The shortest run of whole slices that is whole vectors of `lanes` (a power of two) too:
+// lcm(slice, lanes), at most slice * lanes.
+constexpr std::size_t whole_slices_and_vectors(std::size_t slice, std::size_t lanes) noexcept {
+  std::size_t common = 1;  // the largest power of two dividing both
+  while (common < lanes && slice % (2 * common) == 0) common *= 2;
+  return slice / common * lanes;
+}
+
 // Calls run(offset, channel) for every channels-first run of `inner` elements.
 template <class Run>
 inline void for_each_run(std::size_t n, std::size_t channels, std::size_t inner, Run&& run) {
@@ -107,10 +115,8 @@ inline void prelu_elementwise(F f, const T* x, T* out, std::size_t n, const T* w
     // The period is whole slices, and at least one unrolled step; whole vectors too when that
     // fits, so that every load of the pattern is aligned: at C = 3 and C = 67, loads that each
     // straddled two cache lines cost a third of the time at 4K floats.
-    constexpr std::size_t lanes = xsimd::batch<T, Arch>::size;
-    std::size_t unit = slice;
-    while (unit % lanes != 0 && unit + slice <= max_pattern) unit += slice;
-    if (unit % lanes != 0) unit = slice;
+    const std::size_t whole = whole_slices_and_vectors(slice, xsimd::batch<T, Arch>::size);
+    const std::size_t unit = whole <= max_pattern ? whole : slice;
     const std::size_t period = unit >= step ? unit : (step + unit - 1) / unit * unit;
     expand_slopes(pattern, smaller(n, period + step), w, channels, inner, 0);
     with_stores(stores, [&](auto tag) {
@@ -193,10 +199,7 @@ struct channels_last_blocks {
 // slice (or whole repeats of it reaching kMinRow).
 template <class T>
 inline channels_last_blocks channels_last_blocking(std::size_t slice) noexcept {
-  constexpr std::size_t width = kWidestVectorBytes / sizeof(T);  // a power of two
-  std::size_t common = 1;  // the largest power of two dividing both slice and width
-  while (common < width && slice % (2 * common) == 0) common *= 2;
-  const std::size_t unit = slice / common * width;  // lcm(slice, width), at most slice * width
+  const std::size_t unit = whole_slices_and_vectors(slice, kWidestVectorBytes / sizeof(T));
   const bool cyclic = unit <= kMaxRowBytes / sizeof(T);
   const std::size_t base = cyclic ? unit : slice;
   const std::size_t row = base >= kMinRow ? base : (kMinRow + base - 1) / base * base;
