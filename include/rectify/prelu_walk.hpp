@@ -290,8 +290,8 @@ inline void prelu_backward(const T* x, const T* dy, T* dx, std::size_t n, const 
       for (std::size_t c = 0; c < channels; ++c) block_sums[c] = T(0);
     }
     // Each column into its channel, one division to find the first. A channel's run of columns
-    // is added in a register: through memory, each addition waited on the store of the one
-    // before it, a seventh of PReLU's backward for inner = 7 at 64K floats.
+    // is added in a register, not through memory where each addition waits on the store of the
+    // one before it.
     for (std::size_t j = 0, c = column / inner % channels, k = column % inner; j < width;) {
       const std::size_t m = smaller(inner - k, width - j);
       T& total = blocks.cyclic ? block_sums[c] : dw[c];
