@@ -41,21 +41,21 @@ namespace {
 template <class T>
 struct aligned_buffer {
   explicit aligned_buffer(std::size_t n)
-      : data(static_cast<T*>(::operator new[](n * sizeof(T), std::align_val_t(64)))), size(n) {}
+      : data(static_cast<T*>(::operator new[](n * sizeof(T), std::align_val_t(64)))) {}
   ~aligned_buffer() { ::operator delete[](data, std::align_val_t(64)); }
   aligned_buffer(const aligned_buffer&) = delete;
   aligned_buffer& operator=(const aligned_buffer&) = delete;
   T* data;
-  std::size_t size;
 };
 
-// Seconds per call of f: the median over `repeats` rounds of enough calls to fill ~20 ms.
+// One contestant: its call and the seconds per call measured in each round.
 struct contestant {
   const char* name;
   std::function<void()> call;
   std::vector<double> seconds;
 };
 
+// `repeats` rounds; in each, every contestant makes as many calls as fill about 20 ms.
 void time_round_robin(std::vector<contestant>& all, int repeats) {
   using clock = std::chrono::steady_clock;
   std::vector<long> calls(all.size(), 1);
